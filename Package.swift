@@ -1,0 +1,79 @@
+// swift-tools-version: 6.0
+// EmbeddingKit: text to tokens to token IDs to embedding vectors, in Swift.
+//
+// Opt-in native build: `EMBEDDINGKIT_NATIVE=1 swift build -c release` compiles the
+// library targets for the build machine's CPU (`-march=native` equivalent). The
+// default build uses no unsafe flags so the package stays usable as a dependency.
+import Foundation
+import PackageDescription
+
+let native = ProcessInfo.processInfo.environment["EMBEDDINGKIT_NATIVE"] == "1"
+let kernelSettings: [SwiftSetting] =
+  native ? [.unsafeFlags(["-Xcc", "-march=native", "-target-cpu", "native"])] : []
+
+let package = Package(
+  name: "EmbeddingKit",
+  platforms: [.macOS(.v13)],
+  products: [
+    .library(name: "EmbeddingKit", targets: ["EmbeddingKit"]),
+    .executable(name: "embed", targets: ["embed"]),
+    .executable(name: "embed-bench", targets: ["embed-bench"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+  ],
+  targets: [
+    // C system libraries that ship with the OS image (zlib for .gz, liblzma for .xz).
+    .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+    .systemLibrary(name: "CLZMA", path: "Sources/CLZMA"),
+
+    .target(
+      name: "EmbeddingCore", dependencies: ["CZlib", "CLZMA"], swiftSettings: kernelSettings),
+    .target(name: "Tokenization", dependencies: ["EmbeddingCore"], swiftSettings: kernelSettings),
+    .target(
+      name: "WordEmbeddings", dependencies: ["EmbeddingCore"], swiftSettings: kernelSettings),
+    .target(
+      name: "Word2Vec", dependencies: ["EmbeddingCore", "WordEmbeddings"],
+      swiftSettings: kernelSettings),
+    .target(
+      name: "InputEmbeddings", dependencies: ["EmbeddingCore", "Tokenization", "WordEmbeddings"],
+      swiftSettings: kernelSettings),
+    .target(
+      name: "Projection", dependencies: ["EmbeddingCore", "WordEmbeddings"],
+      swiftSettings: kernelSettings),
+    .target(
+      name: "EmbeddingKit",
+      dependencies: [
+        "EmbeddingCore", "Tokenization", "WordEmbeddings", "Word2Vec", "InputEmbeddings",
+        "Projection",
+      ]),
+
+    .executableTarget(
+      name: "embed",
+      dependencies: [
+        "EmbeddingKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      resources: [.copy("Resources")]),
+    .executableTarget(
+      name: "embed-bench",
+      dependencies: [
+        "EmbeddingKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+
+    // Helpers shared by the test targets (locating ../shared/data, temp files).
+    .target(name: "EmbeddingTestSupport", dependencies: ["EmbeddingCore"], path: "Tests/Support"),
+
+    .testTarget(
+      name: "EmbeddingCoreTests", dependencies: ["EmbeddingCore", "EmbeddingTestSupport"]),
+    .testTarget(
+      name: "TokenizationTests", dependencies: ["Tokenization", "EmbeddingTestSupport"]),
+    .testTarget(
+      name: "WordEmbeddingsTests", dependencies: ["WordEmbeddings", "EmbeddingTestSupport"]),
+    .testTarget(name: "Word2VecTests", dependencies: ["Word2Vec", "EmbeddingTestSupport"]),
+    .testTarget(
+      name: "InputEmbeddingsTests", dependencies: ["InputEmbeddings", "EmbeddingTestSupport"]),
+    .testTarget(name: "ProjectionTests", dependencies: ["Projection", "EmbeddingTestSupport"]),
+    .testTarget(
+      name: "EmbedCLITests", dependencies: ["embed", "EmbeddingTestSupport"]),
+  ]
+)

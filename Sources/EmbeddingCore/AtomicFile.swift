@@ -1,0 +1,68 @@
+import Foundation
+
+/// Writes files atomically: data goes to a temporary file beside the target, is flushed to
+/// disk, and then renamed over the target. A crash or kill mid-write leaves the old file.
+///
+/// ```swift
+/// try AtomicFile.write(to: "vectors.bin") { out in try out.write([1, 2, 3]) }
+/// ```
+public enum AtomicFile {
+  /// A buffered writer handed to the `write` closure.
+  public final class Writer {
+    fileprivate let handle: UnsafeMutablePointer<FILE>
+    fileprivate let path: String
+    fileprivate init(handle: UnsafeMutablePointer<FILE>, path: String) {
+      self.handle = handle
+      self.path = path
+    }
+    /// Appends raw bytes.
+    public func write(_ bytes: UnsafeRawBufferPointer) throws {
+      guard bytes.count > 0 else { return }
+      if fwrite(bytes.baseAddress, 1, bytes.count, handle) != bytes.count {
+        throw EmbeddingError.io(path: path, reason: String(cString: strerror(errno)))
+      }
+    }
+    /// Appends an array of bytes.
+    public func write(_ bytes: [UInt8]) throws {
+      try bytes.withUnsafeBytes { try write($0) }
+    }
+    /// Appends a string's UTF-8 bytes.
+    public func write(_ string: String) throws {
+      var s = string
+      try s.withUTF8 { try write(UnsafeRawBufferPointer($0)) }
+    }
+    /// Appends a value's raw (little-endian on all supported platforms) bytes.
+    public func writeValue<T: BitwiseCopyable>(_ value: T) throws {
+      try withUnsafeBytes(of: value) { try write($0) }
+    }
+  }
+
+  /// Runs `body` with a writer to a temporary file, then renames it to `path`.
+  /// If `body` throws, the temporary file is removed and `path` is untouched.
+  public static func write(to path: String, _ body: (Writer) throws -> Void) throws {
+    let url = URL(fileURLWithPath: path)
+    let directory = url.deletingLastPathComponent().path
+    let temp = "\(directory)/.\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+    guard let handle = fopen(temp, "wb") else {
+      throw EmbeddingError.io(path: path, reason: String(cString: strerror(errno)))
+    }
+    setvbuf(handle, nil, _IOFBF, 1 << 20)
+    let writer = Writer(handle: handle, path: path)
+    do {
+      try body(writer)
+      guard fflush(handle) == 0, fsync(fileno(handle)) == 0 else {
+        throw EmbeddingError.io(path: path, reason: String(cString: strerror(errno)))
+      }
+      fclose(handle)
+      guard rename(temp, path) == 0 else {
+        let reason = String(cString: strerror(errno))
+        unlink(temp)
+        throw EmbeddingError.io(path: path, reason: reason)
+      }
+    } catch {
+      fclose(handle)
+      unlink(temp)
+      throw error
+    }
+  }
+}

@@ -1,0 +1,1 @@
+// The Word2Vec module. See README.md and ../../shared/DESIGN.md for its job.

@@ -1,0 +1,12 @@
+import ArgumentParser
+import EmbeddingKit
+
+/// `embed-bench`: benchmarks of EmbeddingKit's own code. Python anchors live in Benchmarks/.
+struct EmbedBench: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "embed-bench",
+    abstract: "Benchmarks of EmbeddingKit (see BENCHMARKS.md for the commands and results).",
+    subcommands: [])
+}
+
+EmbedBench.main()

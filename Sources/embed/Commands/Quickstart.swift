@@ -1,0 +1,35 @@
+import ArgumentParser
+import EmbeddingKit
+import Foundation
+
+/// `embed quickstart`: the whole road from text to vectors on the corpus shipped in
+/// `Sources/embed/Resources`, in under a minute.
+struct Quickstart: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "A tour of EmbeddingKit on a small corpus that ships with it.",
+    discussion: """
+      Runs each stage of the pipeline and prints what it produced: tokens and token IDs,
+      word vectors trained with Word2Vec and their nearest neighbours, LLM input embeddings,
+      and a 2-D plot of a few words. Output files go to --output (default ./quickstart-output).
+      """)
+
+  @Option(help: "Folder for the files the tour writes.")
+  var output: String = "quickstart-output"
+
+  func run() async throws {
+    try FileManager.default.createDirectory(
+      atPath: output, withIntermediateDirectories: true)
+    let steps = QuickstartSteps(outputDirectory: output)
+    try steps.run()
+  }
+}
+
+/// The steps of the tour. Each stage of the pipeline adds one step in its own file
+/// (`Quickstart+<Stage>.swift`) and one line here.
+struct QuickstartSteps {
+  let outputDirectory: String
+
+  func run() throws {
+    Terminal.heading("EmbeddingKit quickstart")
+  }
+}

@@ -1,0 +1,47 @@
+import Testing
+
+@testable import EmbeddingCore
+
+@Suite struct KernelTests {
+  @Test(arguments: [0, 1, 7, 8, 15, 16, 17, 100, 300])
+  func dotAndAxpyMatchScalarLoops(n: Int) {
+    var rng = SeededGenerator(seed: UInt64(n))
+    let x = (0..<n).map { _ in rng.nextFloat() - 0.5 }
+    var y = (0..<n).map { _ in rng.nextFloat() - 0.5 }
+    let expected = zip(x, y).reduce(Float(0)) { $0 + $1.0 * $1.1 }
+    let got = VectorKernels.dot(x, y, n)
+    #expect(abs(got - expected) <= 1e-5 * Float(max(n, 1)))
+    let expectedAxpy = zip(x, y).map { 0.5 * $0 + $1 }
+    y.withUnsafeMutableBufferPointer { VectorKernels.axpy(0.5, x, $0.baseAddress!, n) }
+    #expect(zip(y, expectedAxpy).allSatisfy { abs($0 - $1) < 1e-6 })
+  }
+
+  @Test func normalizeGivesUnitLength() {
+    var v: [Float] = [3, 4]
+    let n = v.withUnsafeMutableBufferPointer { VectorKernels.normalize($0.baseAddress!, 2) }
+    #expect(n == 5)
+    #expect(v == [0.6, 0.8])
+  }
+
+  @Test func seededGeneratorIsReproducible() {
+    var a = SeededGenerator(seed: 7)
+    var b = SeededGenerator(seed: 7)
+    var c = SeededGenerator(seed: 8)
+    let sa = (0..<5).map { _ in a.next() }
+    #expect(sa == (0..<5).map { _ in b.next() })
+    #expect(sa != (0..<5).map { _ in c.next() })
+    var g = SeededGenerator(seed: 1)
+    let draws = (0..<20_000).map { _ in Double(g.nextGaussian()) }
+    let mean = draws.reduce(0, +) / Double(draws.count)
+    let variance = draws.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(draws.count)
+    #expect(abs(mean) < 0.03)
+    #expect(abs(variance - 1) < 0.05)
+  }
+
+  @Test func matrixRowsAreRowMajor() {
+    let m = Matrix(rows: 2, columns: 3, values: [1, 2, 3, 4, 5, 6])
+    #expect(m.row(1) == [4, 5, 6])
+    m[0, 2] = 9
+    #expect(m.copy().row(0) == [1, 2, 9])
+  }
+}
