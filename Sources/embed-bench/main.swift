@@ -6,7 +6,19 @@ struct EmbedBench: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "embed-bench",
     abstract: "Benchmarks of EmbeddingKit (see BENCHMARKS.md for the commands and results).",
-    subcommands: [])
+    subcommands: [
+
+      // Tokenization
+
+      // Word2Vec
+
+      // Word vectors
+
+      // Input embeddings
+
+      // Projection
+
+    ])
 }
 
 EmbedBench.main()

@@ -12,7 +12,18 @@ struct Embed: AsyncParsableCommand {
       """,
     version: "0.1.0",
     subcommands: [
-      Quickstart.self
+      Quickstart.self,
+
+      // Tokenization (tokenize, train-bpe)
+
+      // Word2Vec (train)
+
+      // Word vectors (similar, analogy, evaluate, convert)
+
+      // LLM input embeddings (inputs, train-lm)
+
+      // Projection (plot)
+
     ]
   )
 }

@@ -31,5 +31,16 @@ struct QuickstartSteps {
 
   func run() throws {
     Terminal.heading("EmbeddingKit quickstart")
+
+    // 1. text -> tokens -> token IDs
+
+    // 2. Word2Vec training (writes <output>/vectors.bin)
+
+    // 3. queries on the trained vectors
+
+    // 4. LLM input embeddings
+
+    // 5. 2-D plot (writes <output>/plot.svg, plot.html)
+
   }
 }
