@@ -219,6 +219,7 @@ enum TextVectorFormat {
     try WordValidation.requireSingleTokens(vectors)
     let rows = vectors.count
     let dim = vectors.dimension
+    let words = vectors.words
     let blockRows = 4096
     let blockCount = (rows + blockRows - 1) / blockRows
     try AtomicFile.write(to: path) { out in
@@ -236,7 +237,7 @@ enum TextVectorFormat {
           let hi = min(rows, lo + blockRows)
           text.reserveCapacity((hi - lo) * dim * 11)
           for row in lo..<hi {
-            text.append(contentsOf: vectors.words[row].utf8)
+            text.append(contentsOf: words[row].utf8)
             let p = vectors.matrix.rowPointer(row)
             for j in 0..<dim {
               text.append(UInt8(ascii: " "))
