@@ -26,6 +26,7 @@ public final class WordVectors: @unchecked Sendable {
   // word/count arrays for mapped vocabularies. Guarded by `lock`.
   private let lock = NSLock()
   private var cachedUnit: Matrix?
+  private var cachedNorms: [Float]?
   private var cachedWords: [String]?
   private var cachedCounts: [Int]?
 
@@ -115,6 +116,31 @@ public final class WordVectors: @unchecked Sendable {
   public func requireIndex(of word: String) throws -> Int {
     if let i = vocabulary.index(of: word) { return i }
     throw EmbeddingError.outOfVocabulary(word: word, suggestions: SpellingSuggestions.near(word, in: self))
+  }
+
+  /// The Euclidean length of every row (summed in double precision), computed once in
+  /// parallel and kept. Similarity scores are `dot(row, unitQuery) / norm`, as in gensim.
+  ///
+  /// - Complexity: O(count × dimension) the first time, O(1) after.
+  public var norms: [Float] {
+    lock.lock()
+    defer { lock.unlock() }
+    if let cachedNorms { return cachedNorms }
+    let rows = matrix.rows
+    let columns = matrix.columns
+    let source = matrix
+    let result = [Float](unsafeUninitializedCapacity: rows) { buffer, initialized in
+      let out = SendablePointer(buffer.baseAddress)
+      let blocks = max(1, min(rows / 1024, ProcessInfo.processInfo.activeProcessorCount * 4))
+      DispatchQueue.concurrentPerform(iterations: blocks) { b in
+        for r in (rows * b / blocks)..<(rows * (b + 1) / blocks) {
+          out.pointer?[r] = RowNorm.of(source.rowPointer(r), columns)
+        }
+      }
+      initialized = rows
+    }
+    cachedNorms = result
+    return result
   }
 
   /// The rows scaled to unit length (zero rows stay zero), computed once in parallel and

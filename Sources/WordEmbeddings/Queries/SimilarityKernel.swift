@@ -1,0 +1,173 @@
+import EmbeddingCore
+import Foundation
+
+/// Top-k cosine search of many query vectors against the rows of a matrix, in one pass.
+///
+/// Shapes: rows X (n × d, raw, row-major), norms (n), queries Q (m × d, unit length).
+/// score(i, r) = (X[r] · Q[i]) / norms[r] — the same formula as gensim's `most_similar`.
+///
+/// Blocking: queries are packed in blocks of `queryBlock` (stride `dp` = d rounded up to 8,
+/// zero-padded, ~77 KB for d = 300: stays in L2), rows are packed `rowTile` at a time into
+/// the same stride (in L1), and a register tile of 2 rows × 4 queries accumulates eight
+/// `SIMD4<Float>` sums (`acc += x * y`, vectorised at the baseline SSE2 target). Each score
+/// goes straight into its query's bounded heap, so the m × n score matrix never exists.
+/// Work items (query block × row range) run on all cores.
+enum SimilarityKernel {
+  static let queryBlock = 64
+  static let rowTile = 64
+
+  /// Searches rows `0..<rowLimit` for each query's `k` best rows.
+  ///
+  /// - Complexity: O(m × rowLimit × d) arithmetic, O(m × k) memory beyond the inputs.
+  static func topK(
+    rows matrix: Matrix, norms: [Float], rowLimit: Int, queries: Matrix, k: Int,
+    threads: Int = ProcessInfo.processInfo.activeProcessorCount
+  ) -> [TopK] {
+    let m = queries.rows
+    let d = matrix.columns
+    precondition(queries.columns == d, "query dimension must match")
+    let n = min(rowLimit, matrix.rows)
+    guard m > 0 else { return [] }
+    let dp = (d + 7) / 8 * 8
+    let blocks = (m + queryBlock - 1) / queryBlock
+    // Split rows too when there are fewer query blocks than cores (single queries).
+    let rowSplits = blocks >= threads ? 1 : max(1, min((threads * 2 + blocks - 1) / blocks, n / rowTile + 1))
+    let items = blocks * rowSplits
+    let results = ItemResults(count: items)
+    norms.withUnsafeBufferPointer { normBuffer in
+      let normPointer = SendablePointer(UnsafeMutablePointer(mutating: normBuffer.baseAddress))
+      DispatchQueue.concurrentPerform(iterations: items) { item in
+        let block = item / rowSplits
+        let split = item % rowSplits
+        let q0 = block * queryBlock
+        let q1 = min(m, q0 + queryBlock)
+        let r0 = n * split / rowSplits
+        let r1 = n * (split + 1) / rowSplits
+        var heaps = (q0..<q1).map { _ in TopK(capacity: k) }
+        searchBlock(
+          matrix, norms: normPointer.pointer!, rows: r0..<r1, queries: queries, queryRange: q0..<q1,
+          dp: dp, heaps: &heaps)
+        results.set(item, heaps)
+      }
+    }
+    var merged: [TopK] = []
+    merged.reserveCapacity(m)
+    for block in 0..<blocks {
+      var heaps = results.get(block * rowSplits)
+      for split in 1..<rowSplits {
+        let other = results.get(block * rowSplits + split)
+        for i in heaps.indices { heaps[i].merge(other[i]) }
+      }
+      merged.append(contentsOf: heaps)
+    }
+    return merged
+  }
+
+  /// One work item: a block of ≤ `queryBlock` queries against a range of rows.
+  private static func searchBlock(
+    _ matrix: Matrix, norms: UnsafePointer<Float>, rows: Range<Int>, queries: Matrix,
+    queryRange: Range<Int>, dp: Int, heaps: inout [TopK]
+  ) {
+    let d = matrix.columns
+    let qCount = queryRange.count
+    let qPadded = (qCount + 3) / 4 * 4
+    // Packed queries (qPadded × dp) and a packed row tile (rowTile × dp), zero-padded.
+    let packedQ = UnsafeMutablePointer<Float>.allocate(capacity: qPadded * dp)
+    packedQ.initialize(repeating: 0, count: qPadded * dp)
+    defer { packedQ.deallocate() }
+    for (i, q) in queryRange.enumerated() {
+      (packedQ + i * dp).update(from: queries.rowPointer(q), count: d)
+    }
+    let tile = UnsafeMutablePointer<Float>.allocate(capacity: rowTile * dp)
+    tile.initialize(repeating: 0, count: rowTile * dp)
+    defer { tile.deallocate() }
+    var dots = [Float](repeating: 0, count: rowTile * qPadded)
+    var start = rows.lowerBound
+    while start < rows.upperBound {
+      let count = min(rowTile, rows.upperBound - start)
+      for r in 0..<count { (tile + r * dp).update(from: matrix.rowPointer(start + r), count: d) }
+      let rowPairs = (count + 1) / 2
+      if count % 2 == 1 { (tile + count * dp).update(repeating: 0, count: dp) }
+      dots.withUnsafeMutableBufferPointer { out in
+        for pair in 0..<rowPairs {
+          var q = 0
+          while q < qPadded {
+            microKernel(
+              tile + 2 * pair * dp, packedQ + q * dp, dp,
+              out.baseAddress! + 2 * pair * qPadded + q, qPadded)
+            q += 4
+          }
+        }
+        // Scores into the heaps.
+        for r in 0..<count {
+          let norm = norms[start + r]
+          let row = Int32(start + r)
+          let line = out.baseAddress! + r * qPadded
+          for i in 0..<qCount {
+            let score = line[i] / norm
+            if score >= heaps[i].threshold { heaps[i].offer(score, row) }
+          }
+        }
+      }
+      start += count
+    }
+  }
+
+  /// out[0][0..<4] = x0·q0…q3 and out[stride][0..<4] = x1·q0…q3, for two rows x0 = x,
+  /// x1 = x + dp and four queries q0…q3 at stride dp. dp is a multiple of 8.
+  @inline(__always)
+  private static func microKernel(
+    _ x: UnsafePointer<Float>, _ q: UnsafePointer<Float>, _ dp: Int,
+    _ out: UnsafeMutablePointer<Float>, _ stride: Int
+  ) {
+    let rx = UnsafeRawPointer(x)
+    let rq = UnsafeRawPointer(q)
+    var a00 = SIMD4<Float>(), a01 = SIMD4<Float>(), a02 = SIMD4<Float>(), a03 = SIMD4<Float>()
+    var a10 = SIMD4<Float>(), a11 = SIMD4<Float>(), a12 = SIMD4<Float>(), a13 = SIMD4<Float>()
+    let rowBytes = dp * 4
+    var off = 0
+    let end = dp * 4
+    while off < end {
+      let x0 = rx.load(fromByteOffset: off, as: SIMD4<Float>.self)
+      let x1 = rx.load(fromByteOffset: rowBytes + off, as: SIMD4<Float>.self)
+      var v = rq.load(fromByteOffset: off, as: SIMD4<Float>.self)
+      a00 += x0 * v
+      a10 += x1 * v
+      v = rq.load(fromByteOffset: rowBytes + off, as: SIMD4<Float>.self)
+      a01 += x0 * v
+      a11 += x1 * v
+      v = rq.load(fromByteOffset: 2 * rowBytes + off, as: SIMD4<Float>.self)
+      a02 += x0 * v
+      a12 += x1 * v
+      v = rq.load(fromByteOffset: 3 * rowBytes + off, as: SIMD4<Float>.self)
+      a03 += x0 * v
+      a13 += x1 * v
+      off += 16
+    }
+    out[0] = a00.sum()
+    out[1] = a01.sum()
+    out[2] = a02.sum()
+    out[3] = a03.sum()
+    out[stride] = a10.sum()
+    out[stride + 1] = a11.sum()
+    out[stride + 2] = a12.sum()
+    out[stride + 3] = a13.sum()
+  }
+}
+
+/// Per-item heaps from the parallel workers; each item writes only its own slot.
+private final class ItemResults: @unchecked Sendable {
+  private var slots: [[TopK]]
+  private let lock = NSLock()
+  init(count: Int) { slots = Array(repeating: [], count: count) }
+  func set(_ i: Int, _ value: [TopK]) {
+    lock.lock()
+    slots[i] = value
+    lock.unlock()
+  }
+  func get(_ i: Int) -> [TopK] {
+    lock.lock()
+    defer { lock.unlock() }
+    return slots[i]
+  }
+}
