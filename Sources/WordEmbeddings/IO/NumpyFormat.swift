@@ -55,8 +55,9 @@ enum NumpyFormat {
     let fileRows = shape[0]
     let dim = shape[1]
     let dataStart = headerStart + headerLength
-    let (needed, overflow) = fileRows.multipliedReportingOverflow(by: dim * elementSize)
-    guard !overflow, dataStart + needed <= b.count else {
+    let (rowBytes, overflow1) = dim.multipliedReportingOverflow(by: elementSize)
+    let (needed, overflow2) = fileRows.multipliedReportingOverflow(by: rowBytes)
+    guard !overflow1, !overflow2, dim > 0, needed <= b.count - dataStart else {
       throw fail(
         "shape (\(fileRows), \(dim)) needs \(needed) data bytes but the file has "
           + "\(b.count - dataStart); it is truncated", at: b.count)

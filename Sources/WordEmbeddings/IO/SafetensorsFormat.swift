@@ -58,9 +58,10 @@ enum SafetensorsFormat {
     default: throw fail("tensor '\(name)' has dtype \(dtype); F32 or F64 expected", at: 8)
     }
     let (fileRows, dim) = (shape[0], shape[1])
-    let (bytes, overflow) = fileRows.multipliedReportingOverflow(by: dim * elementSize)
-    guard !overflow, offsets[0] >= 0, offsets[1] - offsets[0] == bytes,
-      dataStart + offsets[1] <= b.count
+    let (rowBytes, overflow1) = dim.multipliedReportingOverflow(by: elementSize)
+    let (bytes, overflow2) = fileRows.multipliedReportingOverflow(by: rowBytes)
+    guard !overflow1, !overflow2, offsets[0] >= 0, offsets[1] >= offsets[0],
+      offsets[1] <= b.count - dataStart, offsets[1] - offsets[0] == bytes
     else {
       throw fail(
         "tensor '\(name)' (\(fileRows)×\(dim) \(dtype)) needs bytes \(offsets) after the header "

@@ -37,7 +37,7 @@ enum TextVectorFormat {
     var lineStarts: [Int] = []
     var lineEnds: [Int] = []
     var lineNumbers: [Int] = []
-    if let promised { lineStarts.reserveCapacity(min(promised, wanted)) }
+    if let promised { lineStarts.reserveCapacity(min(promised, wanted, size / 4 + 1)) }
     var pos = start
     var lineNumber = firstLine
     while pos < size && lineStarts.count < wanted {
@@ -80,6 +80,14 @@ enum TextVectorFormat {
           path: path, location: "line \(lineNumbers[0])",
           reason: "the first line has a word but no values")
       }
+    }
+    // Every value takes at least two bytes ("0 "): refuse shapes the file cannot hold
+    // before allocating for them.
+    let (values, overflow) = rows.multipliedReportingOverflow(by: dim)
+    guard !overflow, values <= size / 2 + 1 else {
+      throw EmbeddingError.malformed(
+        path: path, location: hasHeader ? "line 1" : "line \(lineNumbers.first ?? 1)",
+        reason: "\(rows) rows of \(dim) values cannot fit in \(size) bytes; the header's dimension is wrong")
     }
     let matrix = Matrix(rows: rows, columns: dim)
     let columns = dim
