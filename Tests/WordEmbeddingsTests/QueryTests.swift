@@ -136,3 +136,14 @@ import Testing
     #expect(Correlation.ranks([10, 20, 20, 5]) == [2, 3.5, 3.5, 1])
   }
 }
+
+@Suite struct EdgeQueryTests {
+  @Test func emptyAndTinyVocabularies() throws {
+    let empty = try WordVectors(words: [], matrix: Matrix(rows: 0, columns: 4))
+    #expect(try empty.mostSimilar(toVector: [1, 0, 0, 0]).isEmpty)
+    let one = try WordVectors(words: ["a"], matrix: Matrix(rows: 1, columns: 4, values: [1, 0, 0, 0]))
+    #expect(try one.mostSimilar(to: "a").isEmpty)
+    #expect(try one.mostSimilar(toVector: [0, 0, 0, 0], topN: 1).count <= 1)
+    #expect(try one.mostSimilar(to: "a", restrictTo: 0).isEmpty)
+  }
+}
