@@ -77,15 +77,29 @@ enum SimilarityKernel {
     // Scores below a query's threshold cannot enter its heap: checked before calling it.
     var thresholds = [Float](repeating: -.infinity, count: qCount)
     if qCount < 4 {
-      // One to three queries (latency): memory-bound dot products straight from the rows.
-      for r in rows {
-        let x = matrix.rowPointer(r)
-        for i in 0..<qCount {
-          let score = VectorKernels.dot(x, queries.rowPointer(queryRange.lowerBound + i), d) / norms[r]
-          if score >= thresholds[i] {
-            heaps[i].offer(score, Int32(r))
-            thresholds[i] = heaps[i].threshold
+      // One to three queries (latency): memory-bound, four rows per pass over the query.
+      var four = (Float(0), Float(0), Float(0), Float(0))
+      for i in 0..<qCount {
+        let q = queries.rowPointer(queryRange.lowerBound + i)
+        var r = rows.lowerBound
+        while r < rows.upperBound {
+          let n = min(4, rows.upperBound - r)
+          if n == 4 {
+            four = dotFourRows(matrix.rowPointer(r), d, q)
+          } else {
+            four.0 = VectorKernels.dot(matrix.rowPointer(r), q, d)
+            four.1 = n > 1 ? VectorKernels.dot(matrix.rowPointer(r + 1), q, d) : 0
+            four.2 = n > 2 ? VectorKernels.dot(matrix.rowPointer(r + 2), q, d) : 0
           }
+          for k in 0..<n {
+            let dot = k == 0 ? four.0 : k == 1 ? four.1 : k == 2 ? four.2 : four.3
+            let score = dot / norms[r + k]
+            if score >= thresholds[i] {
+              heaps[i].offer(score, Int32(r + k))
+              thresholds[i] = heaps[i].threshold
+            }
+          }
+          r += n
         }
       }
       return
@@ -130,6 +144,43 @@ enum SimilarityKernel {
       }
       start += count
     }
+  }
+
+  /// Dot products of four consecutive rows (stride d, starting at x) with one query q.
+  @inline(__always)
+  private static func dotFourRows(_ x: UnsafePointer<Float>, _ d: Int, _ q: UnsafePointer<Float>)
+    -> (Float, Float, Float, Float)
+  {
+    let rx = UnsafeRawPointer(x)
+    let rq = UnsafeRawPointer(q)
+    var a0 = SIMD8<Float>()
+    var a1 = SIMD8<Float>()
+    var a2 = SIMD8<Float>()
+    var a3 = SIMD8<Float>()
+    let rowBytes = d * 4
+    var j = 0
+    while j + 8 <= d {
+      let off = j * 4
+      let v = rq.loadUnaligned(fromByteOffset: off, as: SIMD8<Float>.self)
+      a0 += rx.loadUnaligned(fromByteOffset: off, as: SIMD8<Float>.self) * v
+      a1 += rx.loadUnaligned(fromByteOffset: rowBytes + off, as: SIMD8<Float>.self) * v
+      a2 += rx.loadUnaligned(fromByteOffset: 2 * rowBytes + off, as: SIMD8<Float>.self) * v
+      a3 += rx.loadUnaligned(fromByteOffset: 3 * rowBytes + off, as: SIMD8<Float>.self) * v
+      j += 8
+    }
+    var s0 = a0.sum()
+    var s1 = a1.sum()
+    var s2 = a2.sum()
+    var s3 = a3.sum()
+    while j < d {
+      let v = q[j]
+      s0 += x[j] * v
+      s1 += x[d + j] * v
+      s2 += x[2 * d + j] * v
+      s3 += x[3 * d + j] * v
+      j += 1
+    }
+    return (s0, s1, s2, s3)
   }
 
   /// Register tile of 2 rows × 2 queries: out[0], out[1] = x0·q0, x0·q1 and out[stride],
