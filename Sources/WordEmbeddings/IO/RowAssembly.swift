@@ -62,7 +62,7 @@ enum RowAssembly {
           throw EmbeddingError.malformed(
             path: path, location: location(row),
             reason: "word '\(word)' appears again (first in row \(first + 1)); "
-              + "use duplicates: .keepFirst (--duplicates keep-first) to keep the first row")
+              + "use duplicates: .keepFirst (the default, and the command line's) to keep the first row")
         }
         duplicateRows.append(row)
       } else {

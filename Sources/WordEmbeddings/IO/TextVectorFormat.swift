@@ -192,7 +192,7 @@ enum TextVectorFormat {
     else {
       throw EmbeddingError.malformed(
         path: path, location: "line \(number)",
-        reason: "the word is not valid UTF-8; use invalidUTF8: .replace (--invalid-utf8 replace)")
+        reason: "the word is not valid UTF-8; use invalidUTF8: .replace (--replace-invalid-utf8)")
     }
     if wasReplaced { replaced += 1 }
     return word

@@ -23,11 +23,15 @@ struct VectorFileOptions: ParsableArguments {
   @Option(help: "Vocabulary file for a .npy/safetensors matrix (default: <matrix>.vocab).")
   var vocabulary: String?
 
+  @Option(help: "Tensor holding the vectors in a safetensors file (default: 'vectors' or the only 2-D tensor).")
+  var tensor: String?
+
   /// Loads `path` with these options, reporting any recovery on stderr.
   func load(_ path: String) throws -> WordVectors {
     let options = VectorLoadOptions(
       limit: limit, nonFinite: allowNonFinite ? .allow : .reject,
-      invalidUTF8: replaceInvalidUTF8 ? .replace : .reject, vocabularyPath: vocabulary)
+      invalidUTF8: replaceInvalidUTF8 ? .replace : .reject, vocabularyPath: vocabulary,
+      tensorName: tensor)
     let vectors = try WordVectors.load(
       contentsOf: path, format: try format.map(VectorFormatName.parse), options: options)
     if !vectors.loadReport.isClean { Terminal.note("\(path): \(vectors.loadReport)") }
