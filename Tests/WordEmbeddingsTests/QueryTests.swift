@@ -147,3 +147,14 @@ import Testing
     #expect(try one.mostSimilar(to: "a", restrictTo: 0).isEmpty)
   }
 }
+
+@Suite struct UnitVectorTests {
+  @Test func unitVectorsAndNormsAreComputedOnce() throws {
+    let wv = try WordVectors(
+      words: ["a", "b", "z"], matrix: Matrix(rows: 3, columns: 2, values: [3, 4, 0, 2, 0, 0]))
+    #expect(wv.norms == [5, 2, 0])
+    let unit = wv.unitVectors
+    #expect(unit.row(0) == [0.6, 0.8] && unit.row(1) == [0, 1] && unit.row(2) == [0, 0])
+    #expect(wv.unitVectors === unit)
+  }
+}
