@@ -1,5 +1,7 @@
 /// Near spellings of an unknown word, for out-of-vocabulary errors.
 enum SpellingSuggestions {
+  /// Near spellings of `word` in the vocabulary.
+  ///
   /// Up to `limit` vocabulary words within edit distance 2 of `word` (first the lowercase
   /// form if present), closest and most frequent (earliest row) first. Scans at most the
   /// first 200,000 words, so the error stays cheap on big vocabularies.
@@ -26,7 +28,8 @@ enum SpellingSuggestions {
   }
 
   /// Levenshtein distance if it is at most `bound`, else nil.
-  static func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar], atMost bound: Int) -> Int? {
+  static func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar], atMost bound: Int) -> Int?
+  {
     if a.isEmpty { return b.count <= bound ? b.count : nil }
     var previous = Array(0...b.count)
     var current = [Int](repeating: 0, count: b.count + 1)

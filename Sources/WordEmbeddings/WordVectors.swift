@@ -30,7 +30,7 @@ public final class WordVectors: @unchecked Sendable {
   private var cachedWords: [String]?
   private var cachedCounts: [Int]?
 
-  /// Creates word vectors. Duplicate words keep their first row for lookups.
+  /// Creates word vectors; duplicate words keep their first row for lookups.
   ///
   /// - Throws: `EmbeddingError.invalidArgument` if `words.count != matrix.rows` or the counts
   ///   are not aligned with the words.
@@ -115,9 +115,12 @@ public final class WordVectors: @unchecked Sendable {
   /// - Complexity: O(1) when present; O(count) to suggest spellings when absent.
   public func requireIndex(of word: String) throws -> Int {
     if let i = vocabulary.index(of: word) { return i }
-    throw EmbeddingError.outOfVocabulary(word: word, suggestions: SpellingSuggestions.near(word, in: self))
+    throw EmbeddingError.outOfVocabulary(
+      word: word, suggestions: SpellingSuggestions.near(word, in: self))
   }
 
+  /// The length of every row.
+  ///
   /// The Euclidean length of every row (summed in double precision), computed once in
   /// parallel and kept. Similarity scores are `dot(row, unitQuery) / norm`, as in gensim.
   ///

@@ -42,7 +42,9 @@ struct VectorsSearchBench: ParsableCommand {
     }
     latencies.sort()
     if let output {
-      let text = answers.map { $0.map { String($0.row) }.joined(separator: " ") }.joined(separator: "\n") + "\n"
+      let text =
+        answers.map { $0.map { String($0.row) }.joined(separator: " ") }.joined(separator: "\n")
+        + "\n"
       try text.write(toFile: output, atomically: true, encoding: .utf8)
     }
     let result: [String: Any] = [
@@ -88,7 +90,9 @@ struct VectorsLoadBench: ParsableCommand {
       words = wv.count
       dimension = wv.dimension
     }
-    let result: [String: Any] = ["file": file, "words": words, "dimension": dimension, "seconds": best]
+    let result: [String: Any] = [
+      "file": file, "words": words, "dimension": dimension, "seconds": best,
+    ]
     let data = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
     print(String(decoding: data, as: UTF8.self))
   }

@@ -65,7 +65,8 @@ import EmbeddingTestSupport
 
   @Test func nonFiniteValuesAreRejectedUnlessAllowed() throws {
     let path = Fixture.temporaryFile(
-      "nan.bin", binaryFile([("a", [1, 2, 3, 4, 5, 6, 7, 8, 9]), ("b", [1, .nan, 3, 4, 5, 6, 7, 8, 9])]))
+      "nan.bin",
+      binaryFile([("a", [1, 2, 3, 4, 5, 6, 7, 8, 9]), ("b", [1, .nan, 3, 4, 5, 6, 7, 8, 9])]))
     expectMalformed(path, containing: ["'b'", "nan"])
     let kept = try WordVectors.load(contentsOf: path, options: .init(nonFinite: .allow))
     #expect(kept.matrix[1, 1].isNaN)

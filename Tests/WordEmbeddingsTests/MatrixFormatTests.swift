@@ -41,8 +41,11 @@ import Testing
   @Test func nativeLooksUpWordsInTheMappedFile() throws {
     let dir = makeTemporaryDirectory("wv-native")
     defer { try? FileManager.default.removeItem(at: dir) }
-    let words = ["naïve", "café", "", "x"].enumerated().map { $0.element.isEmpty ? "e\($0.offset)" : $0.element }
-    let wv = try WordVectors(words: words, matrix: Matrix(rows: 4, columns: 3, values: (0..<12).map(Float.init)))
+    let words = ["naïve", "café", "", "x"].enumerated().map {
+      $0.element.isEmpty ? "e\($0.offset)" : $0.element
+    }
+    let wv = try WordVectors(
+      words: words, matrix: Matrix(rows: 4, columns: 3, values: (0..<12).map(Float.init)))
     let path = dir.appendingPathComponent("v.ekv").path
     try wv.write(to: path, format: .native)
     let mapped = try WordVectors.load(contentsOf: path)
@@ -66,7 +69,9 @@ import Testing
     moreRows[17] = 0x7f
     for bytes in [Array(good.prefix(good.count - 3)), newer, moreRows, Array(good.prefix(100))] {
       let bad = Fixture.temporaryFile("bad.ekv", bytes)
-      #expect(throws: EmbeddingError.self) { try WordVectors.load(contentsOf: bad, format: .native) }
+      #expect(throws: EmbeddingError.self) {
+        try WordVectors.load(contentsOf: bad, format: .native)
+      }
     }
   }
 }

@@ -11,7 +11,9 @@ import Testing
 
   private func words(_ any: Any?) -> [String] { (any as? [String]) ?? [] }
   private func pairs(_ any: Any?) -> [(String, Double)] {
-    ((any as? [[Any]]) ?? []).map { ($0[0] as? String ?? "", ($0[1] as? NSNumber)?.doubleValue ?? .nan) }
+    ((any as? [[Any]]) ?? []).map {
+      ($0[0] as? String ?? "", ($0[1] as? NSNumber)?.doubleValue ?? .nan)
+    }
   }
 
   /// Words grouped by score (within 1e-6: float32 rounding may split an exact tie), in rank order.
@@ -19,7 +21,11 @@ import Testing
     var groups: [Set<String>] = []
     var last = Double.nan
     for (word, score) in ranked {
-      if abs(score - last) < 1e-6 { groups[groups.count - 1].insert(word) } else { groups.append([word]) }
+      if abs(score - last) < 1e-6 {
+        groups[groups.count - 1].insert(word)
+      } else {
+        groups.append([word])
+      }
       last = score
     }
     return groups
@@ -32,7 +38,8 @@ import Testing
       let restrict = c["restrict"] as? Int
       let topN = try #require(c["topn"] as? Int)
       let got = try wv.mostSimilar(
-        positive: words(c["positive"]), negative: words(c["negative"]), topN: topN, restrictTo: restrict)
+        positive: words(c["positive"]), negative: words(c["negative"]), topN: topN,
+        restrictTo: restrict)
       let want = pairs(c["result"])
       // Same words in the same order, except that rows with exactly equal float32 scores may
       // come in either order (gensim's argpartition does not order ties).
@@ -58,10 +65,13 @@ import Testing
 
   @Test func cosMulMatchesGensim() throws {
     for c in try #require(expected["cosmul"] as? [[String: Any]]) {
-      let got = try wv.mostSimilarCosMul(positive: words(c["positive"]), negative: words(c["negative"]))
+      let got = try wv.mostSimilarCosMul(
+        positive: words(c["positive"]), negative: words(c["negative"]))
       let want = pairs(c["result"])
       #expect(got.map(\.word) == want.map(\.0))
-      for (g, w) in zip(got, want) { #expect(abs(Double(g.similarity) - w.1) < 1e-4 * max(1, abs(w.1))) }
+      for (g, w) in zip(got, want) {
+        #expect(abs(Double(g.similarity) - w.1) < 1e-4 * max(1, abs(w.1)))
+      }
     }
   }
 
@@ -141,7 +151,8 @@ import Testing
   @Test func emptyAndTinyVocabularies() throws {
     let empty = try WordVectors(words: [], matrix: Matrix(rows: 0, columns: 4))
     #expect(try empty.mostSimilar(toVector: [1, 0, 0, 0]).isEmpty)
-    let one = try WordVectors(words: ["a"], matrix: Matrix(rows: 1, columns: 4, values: [1, 0, 0, 0]))
+    let one = try WordVectors(
+      words: ["a"], matrix: Matrix(rows: 1, columns: 4, values: [1, 0, 0, 0]))
     #expect(try one.mostSimilar(to: "a").isEmpty)
     #expect(try one.mostSimilar(toVector: [0, 0, 0, 0], topN: 1).count <= 1)
     #expect(try one.mostSimilar(to: "a", restrictTo: 0).isEmpty)

@@ -45,8 +45,9 @@ public struct AnalogyEvaluation: Sendable, Equatable {
 }
 
 extension WordVectors {
-  /// Evaluates analogy questions with gensim's semantics (see `AnalogyEvaluation`). All
-  /// questions are answered in one batched pass over the matrix.
+  /// Evaluates analogy questions with gensim's semantics (see `AnalogyEvaluation`).
+  ///
+  /// All questions are answered in one batched pass over the matrix.
   ///
   /// - Throws: `EmbeddingError.io` / `.malformed` (a question before any section line names
   ///   the line).
@@ -55,7 +56,8 @@ extension WordVectors {
     path: String, restrictVocabulary: Int = 300_000, caseInsensitive: Bool = true,
     dummyForUnknown: Bool = false
   ) throws -> AnalogyEvaluation {
-    let vocabulary = EvaluationVocabulary(self, restrict: restrictVocabulary, caseInsensitive: caseInsensitive)
+    let vocabulary = EvaluationVocabulary(
+      self, restrict: restrictVocabulary, caseInsensitive: caseInsensitive)
     struct Question {
       var section: Int
       var rows: [Int]  // a, b, c, expected
@@ -67,7 +69,8 @@ extension WordVectors {
     var oov = 0
     for (number, line) in try EvaluationFile.lines(path: path).enumerated() {
       if line.hasPrefix(": ") {
-        let name = line.drop(while: { $0 == ":" || $0 == " " }).trimmingCharacters(in: .whitespacesAndNewlines)
+        let name = line.drop(while: { $0 == ":" || $0 == " " }).trimmingCharacters(
+          in: .whitespacesAndNewlines)
         sections.append(.init(name: name, correct: 0, incorrect: 0))
         continue
       }
@@ -90,7 +93,9 @@ extension WordVectors {
     }
     // 3CosAdd queries b − a + c, answered together: gensim's most_similar(topn=5) keeps the
     // top 5 + 3 rows of the first `restrictVocabulary`, drops the three inputs, keeps 5.
-    let queries = questions.map { meanQuery(rows: [$0.rows[1], $0.rows[2], $0.rows[0]], weights: [1, 1, -1]) }
+    let queries = questions.map {
+      meanQuery(rows: [$0.rows[1], $0.rows[2], $0.rows[0]], weights: [1, 1, -1])
+    }
     let answers = searchBatch(
       queries, topN: 5, restrictTo: restrictVocabulary,
       excluding: questions.map { [$0.rows[1], $0.rows[2], $0.rows[0]] })
@@ -112,6 +117,7 @@ extension WordVectors {
     let total = AnalogyEvaluation.Section(
       name: "Total accuracy", correct: sections.reduce(0) { $0 + $1.correct },
       incorrect: sections.reduce(0) { $0 + $1.incorrect })
-    return AnalogyEvaluation(sections: sections, total: total, questions: wellFormed, outOfVocabulary: oov)
+    return AnalogyEvaluation(
+      sections: sections, total: total, questions: wellFormed, outOfVocabulary: oov)
   }
 }

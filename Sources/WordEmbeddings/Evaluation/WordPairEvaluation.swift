@@ -35,7 +35,8 @@ extension WordVectors {
     path: String, restrictVocabulary: Int = 300_000, caseInsensitive: Bool = true,
     dummyForUnknown: Bool = false
   ) throws -> WordPairEvaluation {
-    let vocabulary = EvaluationVocabulary(self, restrict: restrictVocabulary, caseInsensitive: caseInsensitive)
+    let vocabulary = EvaluationVocabulary(
+      self, restrict: restrictVocabulary, caseInsensitive: caseInsensitive)
     var gold: [Double] = []
     var model: [Double] = []
     var oov = 0
@@ -61,7 +62,8 @@ extension WordVectors {
     }
     guard !gold.isEmpty else {
       throw EmbeddingError.invalidArgument(
-        "no pair in \(path) could be scored: wrong format (word<TAB>word<TAB>score) or all out of vocabulary")
+        "no pair in \(path) could be scored: wrong format (word<TAB>word<TAB>score) or all out of vocabulary"
+      )
     }
     let percent =
       dummyForUnknown

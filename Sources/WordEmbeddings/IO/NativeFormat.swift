@@ -81,7 +81,8 @@ enum NativeFormat {
       header.withUnsafeMutableBytes { h in
         h.copyBytes(from: magic)
         h.storeBytes(of: version.littleEndian, toByteOffset: 8, as: UInt32.self)
-        h.storeBytes(of: UInt32(counts.isEmpty ? 0 : 1).littleEndian, toByteOffset: 12, as: UInt32.self)
+        h.storeBytes(
+          of: UInt32(counts.isEmpty ? 0 : 1).littleEndian, toByteOffset: 12, as: UInt32.self)
         let fields: [Int] = [
           rows, vectors.dimension, wordBytesOffset, Int(total), wordEndsOffset, tableOffset, slots,
           countsOffset, matrixOffset, fileSize,
@@ -95,13 +96,17 @@ enum NativeFormat {
       try padZeros(out, &written, to: wordEndsOffset)
       try wordEnds.map(\.littleEndian).withUnsafeBytes { try put($0) }
       try table.map(\.littleEndian).withUnsafeBytes { try put($0) }
-      if !counts.isEmpty { try counts.map { Int64($0).littleEndian }.withUnsafeBytes { try put($0) } }
+      if !counts.isEmpty {
+        try counts.map { Int64($0).littleEndian }.withUnsafeBytes { try put($0) }
+      }
       try padZeros(out, &written, to: matrixOffset)
       try put(UnsafeRawBufferPointer(vectors.matrix.buffer))
     }
   }
 
-  private static func padZeros(_ out: AtomicFile.Writer, _ written: inout Int, to offset: Int) throws {
+  private static func padZeros(_ out: AtomicFile.Writer, _ written: inout Int, to offset: Int)
+    throws
+  {
     let zeros = [UInt8](repeating: 0, count: offset - written)
     try out.write(zeros)
     written = offset
@@ -144,16 +149,23 @@ final class NativeMapping: @unchecked Sendable {
   init(path: String) throws {
     self.path = path
     let fd = open(path, O_RDONLY)
-    guard fd >= 0 else { throw EmbeddingError.io(path: path, reason: String(cString: strerror(errno))) }
+    guard fd >= 0 else {
+      throw EmbeddingError.io(path: path, reason: String(cString: strerror(errno)))
+    }
     defer { close(fd) }
     var info = stat()
-    guard fstat(fd, &info) == 0 else { throw EmbeddingError.io(path: path, reason: String(cString: strerror(errno))) }
+    guard fstat(fd, &info) == 0 else {
+      throw EmbeddingError.io(path: path, reason: String(cString: strerror(errno)))
+    }
     let size = Int(info.st_size)
     func fail(_ reason: String, _ offset: Int) -> EmbeddingError {
       .malformed(path: path, location: "byte \(offset)", reason: reason)
     }
-    guard size >= NativeFormat.headerSize else { throw fail("file too short for the 128-byte header", size) }
-    guard let p = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0), p != MAP_FAILED else {
+    guard size >= NativeFormat.headerSize else {
+      throw fail("file too short for the 128-byte header", size)
+    }
+    guard let p = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0), p != MAP_FAILED
+    else {
       throw EmbeddingError.io(path: path, reason: "cannot map: \(String(cString: strerror(errno)))")
     }
     do {
@@ -171,15 +183,21 @@ final class NativeMapping: @unchecked Sendable {
   private static func validate(
     _ b: UnsafeRawBufferPointer, fail: (String, Int) -> EmbeddingError
   ) throws -> NativeHeader {
-    guard NativeFormat.hasMagic(b) else { throw fail("not an EmbeddingKit native file (no EKVECTOR magic)", 0) }
+    guard NativeFormat.hasMagic(b) else {
+      throw fail("not an EmbeddingKit native file (no EKVECTOR magic)", 0)
+    }
     let version = b.loadUnaligned(fromByteOffset: 8, as: UInt32.self).littleEndian
     guard version == NativeFormat.version else {
-      throw fail("format version \(version); this EmbeddingKit reads version \(NativeFormat.version) (upgrade it)", 8)
+      throw fail(
+        "format version \(version); this EmbeddingKit reads version \(NativeFormat.version) (upgrade it)",
+        8)
     }
     let flags = b.loadUnaligned(fromByteOffset: 12, as: UInt32.self).littleEndian
     func field(_ i: Int) throws -> Int {
       let v = b.loadUnaligned(fromByteOffset: 16 + i * 8, as: UInt64.self).littleEndian
-      guard v <= UInt64(1) << 48 else { throw fail("header field \(i) is out of range (\(v))", 16 + i * 8) }
+      guard v <= UInt64(1) << 48 else {
+        throw fail("header field \(i) is out of range (\(v))", 16 + i * 8)
+      }
       return Int(v)
     }
     let h = NativeHeader(
@@ -190,7 +208,9 @@ final class NativeMapping: @unchecked Sendable {
     let size = b.count
     let declared = try field(9)
     guard declared == size else {
-      throw fail("the header says the file has \(declared) bytes but it has \(size); it is truncated or damaged", size)
+      throw fail(
+        "the header says the file has \(declared) bytes but it has \(size); it is truncated or damaged",
+        size)
     }
     guard h.dimension > 0 || h.rows == 0 else { throw fail("dimension is 0", 24) }
     func inside(_ offset: Int, _ length: Int, _ what: String, _ at: Int) throws {
@@ -206,7 +226,9 @@ final class NativeMapping: @unchecked Sendable {
     }
     try inside(h.tableOffset, h.tableSlots * 4, "the hash table", 56)
     if h.hasCounts { try inside(h.countsOffset, h.rows * 8, "the counts", 72) }
-    guard h.matrixOffset % 64 == 0 else { throw fail("the matrix offset is not 64-byte aligned", 80) }
+    guard h.matrixOffset % 64 == 0 else {
+      throw fail("the matrix offset is not 64-byte aligned", 80)
+    }
     let (matrixBytes, overflow) = h.rows.multipliedReportingOverflow(by: h.dimension * 4)
     guard !overflow else { throw fail("rows × dimension overflows", 16) }
     try inside(h.matrixOffset, matrixBytes, "the matrix", 80)
@@ -214,7 +236,9 @@ final class NativeMapping: @unchecked Sendable {
   }
 }
 
-/// Word lookups straight from a mapped native file. Every read is bounds-checked.
+/// Word lookups straight from a mapped native file.
+///
+/// Every read is bounds-checked.
 struct MappedVocabulary: VocabularyStore, @unchecked Sendable {
   // The mapping is read-only here and lives as long as this struct (it holds a reference).
   let file: NativeMapping
@@ -227,8 +251,17 @@ struct MappedVocabulary: VocabularyStore, @unchecked Sendable {
   private func wordBytes(_ row: Int) -> UnsafeRawBufferPointer {
     let h = file.header
     let ends = file.base + h.wordEndsOffset
-    let end = Int(min(ends.loadUnaligned(fromByteOffset: row * 8, as: UInt64.self).littleEndian, UInt64(h.wordBytesLength)))
-    let start = row == 0 ? 0 : Int(min(ends.loadUnaligned(fromByteOffset: (row - 1) * 8, as: UInt64.self).littleEndian, UInt64(end)))
+    let end = Int(
+      min(
+        ends.loadUnaligned(fromByteOffset: row * 8, as: UInt64.self).littleEndian,
+        UInt64(h.wordBytesLength)))
+    let start =
+      row == 0
+      ? 0
+      : Int(
+        min(
+          ends.loadUnaligned(fromByteOffset: (row - 1) * 8, as: UInt64.self).littleEndian,
+          UInt64(end)))
     return UnsafeRawBufferPointer(start: file.base + h.wordBytesOffset + start, count: end - start)
   }
 
@@ -238,7 +271,10 @@ struct MappedVocabulary: VocabularyStore, @unchecked Sendable {
 
   func count(at row: Int) -> Int {
     guard hasCounts else { return 0 }
-    return Int(truncatingIfNeeded: (file.base + file.header.countsOffset).loadUnaligned(fromByteOffset: row * 8, as: Int64.self).littleEndian)
+    return Int(
+      truncatingIfNeeded: (file.base + file.header.countsOffset).loadUnaligned(
+        fromByteOffset: row * 8, as: Int64.self
+      ).littleEndian)
   }
 
   func index(of word: String) -> Int? {

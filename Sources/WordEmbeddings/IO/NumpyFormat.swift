@@ -33,10 +33,13 @@ enum NumpyFormat {
       throw fail("unsupported .npy format version \(major) (1-3 are supported)", at: 6)
     }
     guard headerStart + headerLength <= b.count else {
-      throw fail("file ends inside the header (needs \(headerStart + headerLength) bytes)", at: b.count)
+      throw fail(
+        "file ends inside the header (needs \(headerStart + headerLength) bytes)", at: b.count)
     }
     let header = String(decoding: b[headerStart..<(headerStart + headerLength)], as: UTF8.self)
-    guard let descr = field("descr", in: header) else { throw fail("header has no 'descr'", at: headerStart) }
+    guard let descr = field("descr", in: header) else {
+      throw fail("header has no 'descr'", at: headerStart)
+    }
     let fortran = field("fortran_order", in: header) == "True"
     guard let shapeText = field("shape", in: header) else {
       throw fail("header has no 'shape'", at: headerStart)
@@ -50,7 +53,8 @@ enum NumpyFormat {
     case "'<f4'", "'=f4'", "'f4'": elementSize = 4
     case "'<f8'", "'=f8'", "'f8'": elementSize = 8
     default:
-      throw fail("unsupported dtype \(descr) (float32 '<f4' or float64 '<f8' expected)", at: headerStart)
+      throw fail(
+        "unsupported dtype \(descr) (float32 '<f4' or float64 '<f8' expected)", at: headerStart)
     }
     let fileRows = shape[0]
     let dim = shape[1]
@@ -78,7 +82,9 @@ enum NumpyFormat {
       if !fortran && elementSize == 4 {
         UnsafeMutableRawPointer(target).copyMemory(from: data + r * dim * 4, byteCount: dim * 4)
       } else {
-        copyConverting(data, row: r, rows: fileRows, dim: dim, fortran: fortran, elementSize: elementSize, into: target)
+        copyConverting(
+          data, row: r, rows: fileRows, dim: dim, fortran: fortran, elementSize: elementSize,
+          into: target)
       }
       if options.nonFinite == .reject, let bad = RowAssembly.firstNonFinite(target, dim) {
         throw fail(
@@ -103,8 +109,12 @@ enum NumpyFormat {
       let element = fortran ? c * rows + r : r * dim + c
       target[c] =
         elementSize == 4
-        ? Float(bitPattern: data.loadUnaligned(fromByteOffset: element * 4, as: UInt32.self).littleEndian)
-        : Float(Double(bitPattern: data.loadUnaligned(fromByteOffset: element * 8, as: UInt64.self).littleEndian))
+        ? Float(
+          bitPattern: data.loadUnaligned(fromByteOffset: element * 4, as: UInt32.self).littleEndian)
+        : Float(
+          Double(
+            bitPattern: data.loadUnaligned(fromByteOffset: element * 8, as: UInt64.self)
+              .littleEndian))
     }
   }
 
@@ -124,7 +134,8 @@ enum NumpyFormat {
 
   /// Writes the matrix as `<f4` (format 1.0) and the words to `<path without .npy>.vocab`.
   static func write(_ vectors: WordVectors, to path: String) throws {
-    var header = "{'descr': '<f4', 'fortran_order': False, 'shape': (\(vectors.count), \(vectors.dimension)), }"
+    var header =
+      "{'descr': '<f4', 'fortran_order': False, 'shape': (\(vectors.count), \(vectors.dimension)), }"
     let unpadded = 10 + header.utf8.count + 1
     header += String(repeating: " ", count: (64 - unpadded % 64) % 64) + "\n"
     try AtomicFile.write(to: path) { out in

@@ -33,16 +33,21 @@ enum SafetensorsFormat {
     } else if tensors["vectors"] != nil {
       name = "vectors"
     } else {
-      let matrices = tensors.filter { (($0.value as? [String: Any])?["shape"] as? [Int])?.count == 2 }
+      let matrices = tensors.filter {
+        (($0.value as? [String: Any])?["shape"] as? [Int])?.count == 2
+      }
       guard matrices.count == 1, let only = matrices.first?.key else {
         throw fail(
           "cannot tell which tensor holds the vectors (2-D tensors: "
-            + "\(matrices.keys.sorted().joined(separator: ", "))); pass tensorName / --tensor", at: 8)
+            + "\(matrices.keys.sorted().joined(separator: ", "))); pass tensorName / --tensor",
+          at: 8)
       }
       name = only
     }
     guard let info = tensors[name] as? [String: Any] else {
-      throw fail("no tensor named '\(name)' (tensors: \(tensors.keys.sorted().joined(separator: ", ")))", at: 8)
+      throw fail(
+        "no tensor named '\(name)' (tensors: \(tensors.keys.sorted().joined(separator: ", ")))",
+        at: 8)
     }
     guard let shape = info["shape"] as? [Int], shape.count == 2, shape[0] >= 0, shape[1] > 0 else {
       throw fail("tensor '\(name)' is not a 2-D matrix", at: 8)
@@ -72,7 +77,9 @@ enum SafetensorsFormat {
     var counts: [Int] = []
     var vocabPath = path
     if let metadata = json["__metadata__"] as? [String: String], let joined = metadata["words"] {
-      words = joined.isEmpty ? [] : joined.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+      words =
+        joined.isEmpty
+        ? [] : joined.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     } else {
       vocabPath = options.vocabularyPath ?? VocabularyFile.defaultPath(for: path)
       (words, counts) = try VocabularyFile.read(path: vocabPath)
@@ -93,7 +100,9 @@ enum SafetensorsFormat {
       } else {
         for c in 0..<dim {
           target[c] = Float(
-            Double(bitPattern: data.loadUnaligned(fromByteOffset: (r * dim + c) * 8, as: UInt64.self).littleEndian))
+            Double(
+              bitPattern: data.loadUnaligned(fromByteOffset: (r * dim + c) * 8, as: UInt64.self)
+                .littleEndian))
         }
       }
       if options.nonFinite == .reject, let bad = RowAssembly.firstNonFinite(target, dim) {
@@ -113,14 +122,18 @@ enum SafetensorsFormat {
   static func write(_ vectors: WordVectors, to path: String) throws {
     let words = vectors.words
     if let bad = words.firstIndex(where: { $0.contains("\n") }) {
-      throw EmbeddingError.invalidArgument("word \(bad + 1) contains a newline, which safetensors metadata cannot separate")
+      throw EmbeddingError.invalidArgument(
+        "word \(bad + 1) contains a newline, which safetensors metadata cannot separate")
     }
     let byteCount = vectors.count * vectors.dimension * 4
     let header: [String: Any] = [
       "vectors": [
-        "dtype": "F32", "shape": [vectors.count, vectors.dimension], "data_offsets": [0, byteCount],
+        "dtype": "F32", "shape": [vectors.count, vectors.dimension],
+        "data_offsets": [0, byteCount],
       ],
-      "__metadata__": ["words": words.joined(separator: "\n"), "format": "embeddingkit-word-vectors"],
+      "__metadata__": [
+        "words": words.joined(separator: "\n"), "format": "embeddingkit-word-vectors",
+      ],
     ]
     var json = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
     // Pad with spaces so the tensor data starts 8-byte aligned.

@@ -1,6 +1,8 @@
 import EmbeddingCore
 import Foundation
 
+/// Fuzzes the loaders with damaged files.
+///
 /// Robustness check for the loaders (a test hook, used by the tests and `embed-bench
 /// vectors-fuzz`): writes small valid files in every format, mutates them at random
 /// (flipped and random bytes, truncation, inserted digits/newlines/spaces, huge header
@@ -98,7 +100,8 @@ public struct _VectorFileFuzzer {
       let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
       var vocab: [UInt8]? = nil
       if format == .npy {
-        vocab = try [UInt8](Data(contentsOf: URL(fileURLWithPath: VocabularyFile.defaultPath(for: path))))
+        vocab = try [UInt8](
+          Data(contentsOf: URL(fileURLWithPath: VocabularyFile.defaultPath(for: path))))
       }
       seeds.append((format, bytes, vocab))
     }
@@ -119,7 +122,8 @@ public struct _VectorFileFuzzer {
       case 0: b[at] ^= UInt8(1 << (rng.next() % 8))
       case 1: b[at] = UInt8(rng.next() & 0xff)
       case 2: b.removeSubrange(at...)
-      case 3: b.insert(contentsOf: Array("9999999999".utf8.prefix(1 + Int(rng.next() % 10))), at: at)
+      case 3:
+        b.insert(contentsOf: Array("9999999999".utf8.prefix(1 + Int(rng.next() % 10))), at: at)
       case 4: b.insert([10, 32, 9, 0].randomElement(using: &rng) ?? 10, at: at)
       case 5:
         let end = min(b.count, at + 1 + Int(rng.next() % 64))

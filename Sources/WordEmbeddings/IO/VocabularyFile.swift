@@ -1,6 +1,8 @@
 import EmbeddingCore
 import Foundation
 
+/// Reads and writes vocabulary files.
+///
 /// The vocabulary file beside a `.npy` matrix (or a safetensors file without words in its
 /// metadata): one word per line, optionally followed by a space and its count
 /// (`the 1061396`), in row order. This is what gensim's `save_word2vec_format(fvocab=…)` writes.
@@ -47,7 +49,8 @@ enum VocabularyFile {
             UnsafeRawBufferPointer(rebasing: file.bytes[start..<wordEnd]), policy: .reject,
             replaced: &replaced)
         else {
-          throw EmbeddingError.malformed(path: path, location: "line \(line)", reason: "word is not valid UTF-8")
+          throw EmbeddingError.malformed(
+            path: path, location: "line \(line)", reason: "word is not valid UTF-8")
         }
         words.append(word)
         if let count { counts.append(count) } else { allCounted = false }

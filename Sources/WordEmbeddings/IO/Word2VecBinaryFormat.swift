@@ -29,7 +29,8 @@ enum Word2VecBinaryFormat {
         path: path, location: "line 1",
         reason: "the header promises \(header.count) rows of \(dim) floats "
           + "but the file (\(size) bytes) can hold at most \(fit); "
-          + "the file is truncated or the header is wrong (use limit/--limit \(fit) to read what is there)")
+          + "the file is truncated or the header is wrong (use limit/--limit \(fit) to read what is there)"
+      )
     }
     // Pass 1 (sequential, touches only the word bytes): where each row's word and vector are.
     var wordStarts = [Int](repeating: 0, count: rows)
@@ -81,20 +82,28 @@ enum Word2VecBinaryFormat {
             UnsafeRawBufferPointer(start: layout.base + wordStart, count: wordEnd - wordStart),
             policy: options.invalidUTF8, replaced: &wasReplaced)
         else {
-          blocks.set(block, .failure(EmbeddingError.malformed(
-            path: path, location: "byte \(wordStart)",
-            reason: "the word of row \(row + 1) is not valid UTF-8 (or the header's dimension "
-              + "is wrong); use invalidUTF8: .replace (--replace-invalid-utf8) to read it anyway")))
+          blocks.set(
+            block,
+            .failure(
+              EmbeddingError.malformed(
+                path: path, location: "byte \(wordStart)",
+                reason: "the word of row \(row + 1) is not valid UTF-8 (or the header's dimension "
+                  + "is wrong); use invalidUTF8: .replace (--replace-invalid-utf8) to read it anyway"
+              )))
           return
         }
         if wasReplaced { replaced += 1 }
         let target = matrix.rowPointer(row)
-        UnsafeMutableRawPointer(target).copyMemory(from: layout.base + wordEnd + 1, byteCount: rowBytes)
+        UnsafeMutableRawPointer(target).copyMemory(
+          from: layout.base + wordEnd + 1, byteCount: rowBytes)
         if options.nonFinite == .reject, let bad = RowAssembly.firstNonFinite(target, dim) {
-          blocks.set(block, .failure(EmbeddingError.malformed(
-            path: path, location: "byte \(wordEnd + 1 + bad * 4)",
-            reason: "value \(bad + 1) of '\(word)' (row \(row + 1)) is \(target[bad]); "
-              + "use nonFinite: .allow (--allow-non-finite) to keep it")))
+          blocks.set(
+            block,
+            .failure(
+              EmbeddingError.malformed(
+                path: path, location: "byte \(wordEnd + 1 + bad * 4)",
+                reason: "value \(bad + 1) of '\(word)' (row \(row + 1)) is \(target[bad]); "
+                  + "use nonFinite: .allow (--allow-non-finite) to keep it")))
           return
         }
         words.append(word)
@@ -128,7 +137,8 @@ enum Word2VecBinaryFormat {
       let rowBytes = vectors.dimension * 4
       for (row, word) in vectors.words.enumerated() {
         try out.write(word + " ")
-        try out.write(UnsafeRawBufferPointer(start: vectors.matrix.rowPointer(row), count: rowBytes))
+        try out.write(
+          UnsafeRawBufferPointer(start: vectors.matrix.rowPointer(row), count: rowBytes))
         try out.write([UInt8(ascii: "\n")])
       }
     }

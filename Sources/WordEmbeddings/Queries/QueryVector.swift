@@ -14,7 +14,8 @@ enum QueryVector {
   /// term `weight × vector` is added to a float32 mean (in double, then rounded, as numpy
   /// does for a float64 weight), the mean is divided by Σ|weight| and normalised in double,
   /// and the result is rounded to float32.
-  static func weightedMean(_ terms: [(vector: [Float], weight: Double)], dimension: Int) -> [Float] {
+  static func weightedMean(_ terms: [(vector: [Float], weight: Double)], dimension: Int) -> [Float]
+  {
     var mean = [Float](repeating: 0, count: dimension)
     var total = 0.0
     for (vector, weight) in terms {

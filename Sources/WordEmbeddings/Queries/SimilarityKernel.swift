@@ -31,7 +31,8 @@ enum SimilarityKernel {
     let dp = (d + 7) / 8 * 8
     let blocks = (m + queryBlock - 1) / queryBlock
     // Split rows too when there are fewer query blocks than cores (single queries).
-    let rowSplits = blocks >= threads ? 1 : max(1, min((threads * 2 + blocks - 1) / blocks, n / rowTile + 1))
+    let rowSplits =
+      blocks >= threads ? 1 : max(1, min((threads * 2 + blocks - 1) / blocks, n / rowTile + 1))
     let items = blocks * rowSplits
     let results = ItemResults(count: items)
     norms.withUnsafeBufferPointer { normBuffer in
@@ -125,7 +126,8 @@ enum SimilarityKernel {
       for pair in 0..<(count + 1) / 2 {
         var q = 0
         while q < qPadded {
-          microKernel(tile + 2 * pair * dp, packedQ + q * dp, dp, dots + 2 * pair * qPadded + q, qPadded)
+          microKernel(
+            tile + 2 * pair * dp, packedQ + q * dp, dp, dots + 2 * pair * qPadded + q, qPadded)
           q += 2
         }
       }
@@ -183,7 +185,9 @@ enum SimilarityKernel {
     return (s0, s1, s2, s3)
   }
 
-  /// Register tile of 2 rows × 2 queries: out[0], out[1] = x0·q0, x0·q1 and out[stride],
+  /// Dot products of a register tile of 2 rows × 2 queries.
+  ///
+  /// out[0], out[1] = x0·q0, x0·q1 and out[stride],
   /// out[stride + 1] = x1·q0, x1·q1, for rows x0 = x, x1 = x + dp and queries q0 = q,
   /// q1 = q + dp. dp is a multiple of 8. Four `SIMD8<Float>` accumulators (eight SSE
   /// registers at the baseline target; the fastest of 2×4, 3×4 SIMD4 and 2×2 SIMD8 measured).

@@ -1,3 +1,5 @@
+/// A bounded heap of the best-scoring rows.
+///
 /// The `capacity` best (highest-scoring) rows seen so far: a bounded min-heap whose root is
 /// the worst kept entry. Equal scores prefer the lower row, so results are deterministic.
 ///

@@ -57,9 +57,12 @@ extension WordVectors {
       throw EmbeddingError.invalidArgument(
         "the vector has \(vector.count) values; these word vectors have \(dimension)")
     }
-    return search(QueryVector.unit(vector), topN: topN, restrictTo: restrictTo, excluding: excluding)
+    return search(
+      QueryVector.unit(vector), topN: topN, restrictTo: restrictTo, excluding: excluding)
   }
 
+  /// Answers many neighbour searches at once.
+  ///
   /// Many neighbour searches at once: one blocked pass over the matrix for all of them, on
   /// all cores. Each query is a word list as in `mostSimilar(positive:negative:)`.
   ///
@@ -153,7 +156,8 @@ extension WordVectors {
   func meanQuery(rows: [Int], weights: [Double]) -> [Float] {
     let norms = self.norms
     let terms = zip(rows, weights).map { (QueryVector.unitRow(self, $0.0, norms: norms), $0.1) }
-    return QueryVector.weightedMean(terms.map { (vector: $0.0, weight: $0.1) }, dimension: dimension)
+    return QueryVector.weightedMean(
+      terms.map { (vector: $0.0, weight: $0.1) }, dimension: dimension)
   }
 
   /// One query; `excluding` rows are dropped after taking topN + excluding.count (gensim).

@@ -28,6 +28,8 @@ extension WordVectors {
     return Self.cosine(try rawMean(a), try rawMean(b))
   }
 
+  /// The word that fits least with the others.
+  ///
   /// The word that fits least with the others: the one least similar to the normalised
   /// mean of their unit vectors (gensim `doesnt_match`). Unknown words are ignored, as in
   /// gensim; it is an error if none is known.

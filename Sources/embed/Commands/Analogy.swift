@@ -59,7 +59,8 @@ struct Analogy: ParsableCommand {
         continue
       }
       guard expectWord else {
-        throw ValidationError("missing + or - before '\(token)' in '\(tokens.joined(separator: " "))'")
+        throw ValidationError(
+          "missing + or - before '\(token)' in '\(tokens.joined(separator: " "))'")
       }
       if sign > 0 { positive.append(token) } else { negative.append(token) }
       expectWord = false
@@ -77,13 +78,18 @@ struct Analogy: ParsableCommand {
     let wv = try file.load(vectors)
     let answers: [Neighbour]
     switch method.lowercased() {
-    case "cosadd", "3cosadd": answers = try wv.mostSimilar(positive: plus, negative: minus, topN: top, restrictTo: restrict)
+    case "cosadd", "3cosadd":
+      answers = try wv.mostSimilar(positive: plus, negative: minus, topN: top, restrictTo: restrict)
     case "cosmul", "3cosmul":
-      answers = try wv.mostSimilarCosMul(positive: plus, negative: minus, topN: top, restrictTo: restrict)
+      answers = try wv.mostSimilarCosMul(
+        positive: plus, negative: minus, topN: top, restrictTo: restrict)
     default: throw ValidationError("unknown method '\(method)': use cosadd or cosmul")
     }
     if json {
-      try printJSON(["positive": plus, "negative": minus, "method": method, "answers": NeighbourTable.json(answers)])
+      try printJSON([
+        "positive": plus, "negative": minus, "method": method,
+        "answers": NeighbourTable.json(answers),
+      ])
     } else {
       print("\(plus.joined(separator: " + "))\(minus.map { " - \($0)" }.joined()) ≈")
       NeighbourTable.print(answers)

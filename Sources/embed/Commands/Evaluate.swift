@@ -33,7 +33,9 @@ struct Evaluate: ParsableCommand {
   @Flag(help: "Compare words case-sensitively (default: case-insensitive, as gensim).")
   var caseSensitive = false
 
-  @Flag(help: "Count questions/pairs with unknown words as wrong / similarity 0 instead of skipping them.")
+  @Flag(
+    help:
+      "Count questions/pairs with unknown words as wrong / similarity 0 instead of skipping them.")
   var dummyForUnknown = false
 
   @Flag(help: "Print JSON.")
@@ -52,37 +54,48 @@ struct Evaluate: ParsableCommand {
         path: analogies, restrictVocabulary: restrict, caseInsensitive: !caseSensitive,
         dummyForUnknown: dummyForUnknown)
       let rows = r.sections + [r.total]
-      report["analogies"] = [
-        "file": analogies, "questions": r.questions, "oov": r.outOfVocabulary,
-        "oov_percent": r.outOfVocabularyPercent,
-        "sections": rows.map {
-          ["section": $0.name, "correct": $0.correct, "incorrect": $0.incorrect, "accuracy": $0.accuracy] as [String: Any]
-        },
-      ] as [String: Any]
+      report["analogies"] =
+        [
+          "file": analogies, "questions": r.questions, "oov": r.outOfVocabulary,
+          "oov_percent": r.outOfVocabularyPercent,
+          "sections": rows.map {
+            [
+              "section": $0.name, "correct": $0.correct, "incorrect": $0.incorrect,
+              "accuracy": $0.accuracy,
+            ] as [String: Any]
+          },
+        ] as [String: Any]
       if !json {
         let width = max(24, rows.map(\.name.count).max() ?? 24)
         print("Analogies: \(analogies)")
-        print("\("section".padding(toLength: width, withPad: " ", startingAt: 0))  correct  of     accuracy")
+        print(
+          "\("section".padding(toLength: width, withPad: " ", startingAt: 0))  correct  of     accuracy"
+        )
         for s in rows {
           print(
             "\(s.name.padding(toLength: width, withPad: " ", startingAt: 0))  \(String(format: "%7d  %-5d  %6.2f%%", s.correct, s.correct + s.incorrect, s.accuracy * 100))"
           )
         }
-        print("questions with out-of-vocabulary words: \(r.outOfVocabulary) of \(r.questions) (\(String(format: "%.1f", r.outOfVocabularyPercent))%)")
+        print(
+          "questions with out-of-vocabulary words: \(r.outOfVocabulary) of \(r.questions) (\(String(format: "%.1f", r.outOfVocabularyPercent))%)"
+        )
       }
     }
     if let pairs {
       let r = try wv.evaluateWordPairs(
         path: pairs, restrictVocabulary: restrict, caseInsensitive: !caseSensitive,
         dummyForUnknown: dummyForUnknown)
-      report["pairs"] = [
-        "file": pairs, "pearson": r.pearson, "spearman": r.spearman, "pairs": r.pairs,
-        "oov": r.outOfVocabulary, "oov_percent": r.outOfVocabularyPercent,
-      ] as [String: Any]
+      report["pairs"] =
+        [
+          "file": pairs, "pearson": r.pearson, "spearman": r.spearman, "pairs": r.pairs,
+          "oov": r.outOfVocabulary, "oov_percent": r.outOfVocabularyPercent,
+        ] as [String: Any]
       if !json {
         print("Word pairs: \(pairs)")
-        print(String(format: "  Pearson %.4f   Spearman %.4f   pairs %d   out of vocabulary %d (%.1f%%)",
-                     r.pearson, r.spearman, r.pairs, r.outOfVocabulary, r.outOfVocabularyPercent))
+        print(
+          String(
+            format: "  Pearson %.4f   Spearman %.4f   pairs %d   out of vocabulary %d (%.1f%%)",
+            r.pearson, r.spearman, r.pairs, r.outOfVocabulary, r.outOfVocabularyPercent))
       }
     }
     if json { try printJSON(report) }

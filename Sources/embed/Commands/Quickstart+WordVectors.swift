@@ -14,10 +14,14 @@ extension QuickstartSteps {
     let wv = try WordVectors.load(contentsOf: path)
     print("loaded \(path): \(wv.count) words × \(wv.dimension) dimensions")
     // Common words first; otherwise frequent words past the first few dozen function words.
-    let preferred = ["man", "woman", "king", "house", "day", "time", "good", "water", "money", "said"]
+    let preferred = [
+      "man", "woman", "king", "house", "day", "time", "good", "water", "money", "said",
+    ]
     var probes = preferred.filter { wv.contains($0) }.prefix(3).map { $0 }
     if probes.count < 3 {
-      probes += (min(40, wv.count)..<min(60, wv.count)).prefix(3 - probes.count).map { wv.word(at: $0) }
+      probes += (min(40, wv.count)..<min(60, wv.count)).prefix(3 - probes.count).map {
+        wv.word(at: $0)
+      }
     }
     let answers = try wv.mostSimilar(batch: probes.map { ([$0], []) }, topN: 5)
     for (word, neighbours) in zip(probes, answers) {
@@ -32,7 +36,9 @@ extension QuickstartSteps {
       )
     }
     if let odd = try? wv.doesntMatch(Array(probes) + [wv.word(at: min(5, wv.count - 1))]) {
-      print("doesn't match among \((Array(probes) + [wv.word(at: min(5, wv.count - 1))]).joined(separator: ", ")): \(odd)")
+      print(
+        "doesn't match among \((Array(probes) + [wv.word(at: min(5, wv.count - 1))]).joined(separator: ", ")): \(odd)"
+      )
     }
     let native = (outputDirectory as NSString).appendingPathComponent("vectors.ekv")
     try wv.write(to: native, format: .native)
@@ -41,6 +47,7 @@ extension QuickstartSteps {
     let openMs = (Clock.now() - start) * 1000
     print(
       "wrote \(native) (native format) and reopened it memory-mapped in \(String(format: "%.2f", openMs)) ms "
-        + "(\(mapped.count) words); try: embed similar \(probes.first ?? "word") --vectors \(native)")
+        + "(\(mapped.count) words); try: embed similar \(probes.first ?? "word") --vectors \(native)"
+    )
   }
 }

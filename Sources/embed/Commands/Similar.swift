@@ -51,7 +51,8 @@ struct Similar: ParsableCommand {
       if json { try printJSON(rows) }
       return
     }
-    let answers = try wv.mostSimilar(batch: words.map { ([$0], []) }, topN: top, restrictTo: restrict)
+    let answers = try wv.mostSimilar(
+      batch: words.map { ([$0], []) }, topN: top, restrictTo: restrict)
     if json {
       try printJSON(Dictionary(uniqueKeysWithValues: zip(words, answers.map(NeighbourTable.json))))
       return

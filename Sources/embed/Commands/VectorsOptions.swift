@@ -23,7 +23,10 @@ struct VectorFileOptions: ParsableArguments {
   @Option(help: "Vocabulary file for a .npy/safetensors matrix (default: <matrix>.vocab).")
   var vocabulary: String?
 
-  @Option(help: "Tensor holding the vectors in a safetensors file (default: 'vectors' or the only 2-D tensor).")
+  @Option(
+    help:
+      "Tensor holding the vectors in a safetensors file (default: 'vectors' or the only 2-D tensor)."
+  )
   var tensor: String?
 
   /// Loads `path` with these options, reporting any recovery on stderr.
@@ -43,12 +46,16 @@ struct VectorFileOptions: ParsableArguments {
 enum VectorFormatName {
   static func parse(_ name: String) throws -> VectorFormat {
     let aliases: [String: VectorFormat] = [
-      "bin": .word2vecBinary, "word2vec": .word2vecBinary, "txt": .word2vecText, "text": .word2vecText,
+      "bin": .word2vecBinary, "word2vec": .word2vecBinary, "txt": .word2vecText,
+      "text": .word2vecText,
       "vec": .fastTextVec, "fasttext": .fastTextVec, "ekv": .native,
     ]
-    if let format = VectorFormat(rawValue: name.lowercased()) ?? aliases[name.lowercased()] { return format }
+    if let format = VectorFormat(rawValue: name.lowercased()) ?? aliases[name.lowercased()] {
+      return format
+    }
     throw ValidationError(
-      "unknown format '\(name)'; use one of \(VectorFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+      "unknown format '\(name)'; use one of \(VectorFormat.allCases.map(\.rawValue).joined(separator: ", "))"
+    )
   }
 }
 
@@ -70,6 +77,7 @@ enum NeighbourTable {
 
 /// Writes a JSON value to standard output.
 func printJSON(_ value: Any) throws {
-  let data = try JSONSerialization.data(withJSONObject: value, options: [.prettyPrinted, .sortedKeys])
+  let data = try JSONSerialization.data(
+    withJSONObject: value, options: [.prettyPrinted, .sortedKeys])
   print(String(decoding: data, as: UTF8.self))
 }
