@@ -7,13 +7,13 @@ import Foundation
 /// score(i, r) = (X[r] · Q[i]) / norms[r] — the same formula as gensim's `most_similar`.
 ///
 /// Blocking: queries are packed in blocks of `queryBlock` (stride `dp` = d rounded up to 8,
-/// zero-padded, ~77 KB for d = 300: stays in L2), rows are packed `rowTile` at a time into
-/// the same stride (in L1), and a register tile of 2 rows × 2 queries accumulates four
+/// zero-padded, ~150 KB for d = 300: stays in L2), rows are read in place `rowTile` at a time
+/// (a row pair stays in L1), and a register tile of 2 rows × 2 queries accumulates four
 /// `SIMD8<Float>` sums (`acc += x * y`, vectorised at the baseline SSE2 target). Each score
 /// goes straight into its query's bounded heap, so the m × n score matrix never exists.
 /// Work items (query block × row range) run on all cores.
 enum SimilarityKernel {
-  static let queryBlock = 64
+  static let queryBlock = 128
   static let rowTile = 64
 
   /// Searches rows `0..<rowLimit` for each query's `k` best rows.
@@ -106,28 +106,28 @@ enum SimilarityKernel {
       return
     }
     let qPadded = (qCount + 1) / 2 * 2
-    // Packed queries (qPadded × dp) and a packed row tile (rowTile × dp), zero-padded.
+    // Packed queries (qPadded × dp), zero-padded.
     let packedQ = UnsafeMutablePointer<Float>.allocate(capacity: qPadded * dp)
     packedQ.initialize(repeating: 0, count: qPadded * dp)
     defer { packedQ.deallocate() }
     for (i, q) in queryRange.enumerated() {
       (packedQ + i * dp).update(from: queries.rowPointer(q), count: d)
     }
-    let tile = UnsafeMutablePointer<Float>.allocate(capacity: rowTile * dp)
-    tile.initialize(repeating: 0, count: rowTile * dp)
-    defer { tile.deallocate() }
     let dots = UnsafeMutablePointer<Float>.allocate(capacity: rowTile * qPadded)
     defer { dots.deallocate() }
     var start = rows.lowerBound
     while start < rows.upperBound {
       let count = min(rowTile, rows.upperBound - start)
-      for r in 0..<count { (tile + r * dp).update(from: matrix.rowPointer(start + r), count: d) }
-      if count % 2 == 1 { (tile + count * dp).update(repeating: 0, count: dp) }
+      // Rows are read in place (unaligned loads; a row pair stays in L1 while the packed
+      // queries stream from L2). An odd last row is paired with itself.
       for pair in 0..<(count + 1) / 2 {
+        let r0 = start + 2 * pair
+        let r1 = min(r0 + 1, start + count - 1)
         var q = 0
         while q < qPadded {
           microKernel(
-            tile + 2 * pair * dp, packedQ + q * dp, dp, dots + 2 * pair * qPadded + q, qPadded)
+            matrix.rowPointer(r0), matrix.rowPointer(r1), packedQ + q * dp, dp, d,
+            dots + 2 * pair * qPadded + q, qPadded)
           q += 2
         }
       }
@@ -187,38 +187,64 @@ enum SimilarityKernel {
 
   /// Dot products of a register tile of 2 rows × 2 queries.
   ///
-  /// out[0], out[1] = x0·q0, x0·q1 and out[stride],
-  /// out[stride + 1] = x1·q0, x1·q1, for rows x0 = x, x1 = x + dp and queries q0 = q,
-  /// q1 = q + dp. dp is a multiple of 8. Four `SIMD8<Float>` accumulators (eight SSE
-  /// registers at the baseline target; the fastest of 2×4, 3×4 SIMD4 and 2×2 SIMD8 measured).
+  /// out[0], out[1] = x0·q0, x0·q1 and out[stride], out[stride + 1] = x1·q0, x1·q1, for
+  /// rows x0, x1 (d floats, read unaligned in place) and packed queries q0 = q, q1 = q + dp.
+  /// Four `SIMD8<Float>` accumulators (eight SSE registers at the baseline target; the
+  /// fastest of 2×4, 3×4 SIMD4 and 2×2 SIMD8 tiles measured), then a SIMD4 and a scalar tail.
   @inline(__always)
   private static func microKernel(
-    _ x: UnsafePointer<Float>, _ q: UnsafePointer<Float>, _ dp: Int,
-    _ out: UnsafeMutablePointer<Float>, _ stride: Int
+    _ x0p: UnsafePointer<Float>, _ x1p: UnsafePointer<Float>, _ q: UnsafePointer<Float>,
+    _ dp: Int, _ d: Int, _ out: UnsafeMutablePointer<Float>, _ stride: Int
   ) {
-    let rx = UnsafeRawPointer(x)
+    let rx0 = UnsafeRawPointer(x0p)
+    let rx1 = UnsafeRawPointer(x1p)
     let rq = UnsafeRawPointer(q)
     var a00 = SIMD8<Float>()
     var a01 = SIMD8<Float>()
     var a10 = SIMD8<Float>()
     var a11 = SIMD8<Float>()
-    let rowBytes = dp * 4
+    let qBytes = dp * 4
+    let end8 = d / 8 * 32
     var off = 0
-    while off < rowBytes {
-      let q0 = rq.load(fromByteOffset: off, as: SIMD8<Float>.self)
-      let q1 = rq.load(fromByteOffset: rowBytes + off, as: SIMD8<Float>.self)
-      let x0 = rx.load(fromByteOffset: off, as: SIMD8<Float>.self)
+    while off < end8 {
+      let q0 = rq.loadUnaligned(fromByteOffset: off, as: SIMD8<Float>.self)
+      let q1 = rq.loadUnaligned(fromByteOffset: qBytes + off, as: SIMD8<Float>.self)
+      let x0 = rx0.loadUnaligned(fromByteOffset: off, as: SIMD8<Float>.self)
       a00 += x0 * q0
       a01 += x0 * q1
-      let x1 = rx.load(fromByteOffset: rowBytes + off, as: SIMD8<Float>.self)
+      let x1 = rx1.loadUnaligned(fromByteOffset: off, as: SIMD8<Float>.self)
       a10 += x1 * q0
       a11 += x1 * q1
       off += 32
     }
-    out[0] = a00.sum()
-    out[1] = a01.sum()
-    out[stride] = a10.sum()
-    out[stride + 1] = a11.sum()
+    var s00 = a00.sum()
+    var s01 = a01.sum()
+    var s10 = a10.sum()
+    var s11 = a11.sum()
+    var j = d / 8 * 8
+    if j + 4 <= d {
+      let o = j * 4
+      let q0 = rq.loadUnaligned(fromByteOffset: o, as: SIMD4<Float>.self)
+      let q1 = rq.loadUnaligned(fromByteOffset: qBytes + o, as: SIMD4<Float>.self)
+      let x0 = rx0.loadUnaligned(fromByteOffset: o, as: SIMD4<Float>.self)
+      let x1 = rx1.loadUnaligned(fromByteOffset: o, as: SIMD4<Float>.self)
+      s00 += (x0 * q0).sum()
+      s01 += (x0 * q1).sum()
+      s10 += (x1 * q0).sum()
+      s11 += (x1 * q1).sum()
+      j += 4
+    }
+    while j < d {
+      s00 += x0p[j] * q[j]
+      s01 += x0p[j] * q[dp + j]
+      s10 += x1p[j] * q[j]
+      s11 += x1p[j] * q[dp + j]
+      j += 1
+    }
+    out[0] = s00
+    out[1] = s01
+    out[stride] = s10
+    out[stride + 1] = s11
   }
 }
 
