@@ -96,11 +96,13 @@ lines.append(": empty-section")
 lines.append("zzoov1 zzoov2 zzoov3 zzoov4")
 with open(os.path.join(OUT, "questions.txt"), "w") as f:
     f.write("\n".join(lines) + "\n")
-for restrict, case in ((300, True), (300, False), (100, True)):
+for restrict, case, dummy in ((300, True, False), (300, False, False), (100, True, False),
+                             (100, True, True)):
     score, sections = kv.evaluate_word_analogies(
-        os.path.join(OUT, "questions.txt"), restrict_vocab=restrict, case_insensitive=case)
+        os.path.join(OUT, "questions.txt"), restrict_vocab=restrict, case_insensitive=case,
+        dummy4unknown=dummy)
     expected.setdefault("analogies", []).append({
-        "restrict": restrict, "case_insensitive": case, "score": score,
+        "restrict": restrict, "case_insensitive": case, "dummy4unknown": dummy, "score": score,
         "sections": [{"section": s["section"], "correct": len(s["correct"]),
                       "incorrect": len(s["incorrect"])} for s in sections]})
 
