@@ -57,3 +57,39 @@ import Testing
     #expect(!FileManager.default.fileExists(atPath: path))
   }
 }
+
+/// Files big enough to be parsed in several parallel blocks.
+@Suite struct ParallelParseTests {
+  private func vectors(rows: Int) throws -> WordVectors {
+    var values: [Float] = []
+    for r in 0..<rows { values += [Float(r), Float(r) / 7, -Float(r) / 3] }
+    return try WordVectors(
+      words: (0..<rows).map { "w\($0)" }, matrix: Matrix(rows: rows, columns: 3, values: values))
+  }
+
+  @Test func manyRowsRoundTripInEveryTextAndBinaryFormat() throws {
+    let dir = makeTemporaryDirectory("wv-parallel")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let original = try vectors(rows: 9_000)
+    for format in [VectorFormat.word2vecBinary, .word2vecText, .glove] {
+      let path = dir.appendingPathComponent("v.\(format.rawValue)").path
+      try original.write(to: path, format: format)
+      let back = try WordVectors.load(contentsOf: path)
+      #expect(back.words == original.words)
+      #expect(Array(back.matrix.buffer) == Array(original.matrix.buffer))
+    }
+  }
+
+  @Test func errorsLateInTheFileNameTheirLine() throws {
+    var text = "9000 3\n"
+    for r in 0..<9_000 { text += r == 8_500 ? "w\(r) 1 nan 2\n" : "w\(r) 1 2 3\n" }
+    let path = Fixture.temporaryFile("late.txt", Array(text.utf8))
+    #expect(
+      throws: EmbeddingError.malformed(
+        path: path, location: "line 8502",
+        reason: "value 2 is nan; use nonFinite: .allow (--allow-non-finite) to keep it")
+    ) {
+      try WordVectors.load(contentsOf: path)
+    }
+  }
+}
