@@ -171,3 +171,17 @@ import Testing
     #expect(wv.unitVectors === unit)
   }
 }
+
+@Suite struct ArgumentEdgeTests {
+  @Test func negativeCountsGiveEmptyAnswersNotTraps() throws {
+    let wv = Fixture.vectors
+    #expect(try wv.mostSimilar(to: "the", topN: -3).isEmpty)
+    #expect(try wv.mostSimilar(to: "the", restrictTo: -1).isEmpty)
+    #expect(try wv.mostSimilarCosMul(positive: ["the"], topN: -1, restrictTo: -5).isEmpty)
+    #expect(throws: EmbeddingError.self) { try wv.mostSimilar(positive: [], negative: []) }
+    #expect(throws: EmbeddingError.self) { try wv.mostSimilar(toVector: [1, 2]) }
+    #expect(throws: EmbeddingError.self) {
+      try WordVectors.load(contentsOf: Fixture.path("small.bin"), options: .init(limit: -1))
+    }
+  }
+}

@@ -115,6 +115,9 @@ extension WordVectors {
     contentsOf path: String, format: VectorFormat? = nil,
     options: VectorLoadOptions = VectorLoadOptions()
   ) throws -> WordVectors {
+    if let limit = options.limit, limit < 0 {
+      throw EmbeddingError.invalidArgument("limit must be 0 or more, not \(limit)")
+    }
     let file = try FileBytes(path: path)
     let format = try format ?? VectorFormat.detect(file)
     switch format {

@@ -118,7 +118,8 @@ extension WordVectors {
     let norms = self.norms
     let positiveRows = try positive.map { try requireIndex(of: $0) }
     let negativeRows = try negative.map { try requireIndex(of: $0) }
-    let n = min(count, restrictTo ?? count)
+    let n = min(count, max(0, restrictTo ?? count))
+    let topN = max(0, topN)
     let termRows = positiveRows + negativeRows
     let terms = termRows.map { QueryVector.unitRow(self, $0, norms: norms) }
     // Cosine of every row with every term, as a (terms × n) table.
@@ -129,7 +130,8 @@ extension WordVectors {
       var column = [Float](repeating: 0, count: n)
       terms[t].withUnsafeBufferPointer { q in
         for r in 0..<n {
-          column[r] = VectorKernels.dot(matrix.rowPointer(r), q.baseAddress!, d) / norms[r]
+          guard let base = q.baseAddress else { return }
+          column[r] = VectorKernels.dot(matrix.rowPointer(r), base, d) / norms[r]
         }
       }
       table.set(t, column)
@@ -169,6 +171,7 @@ extension WordVectors {
   func searchBatch(_ queries: [[Float]], topN: Int, restrictTo: Int?, excluding: [[Int]])
     -> [[Neighbour]]
   {
+    let topN = max(0, topN)
     guard !queries.isEmpty else { return [] }
     let maxExcluded = excluding.map(\.count).max() ?? 0
     let q = Matrix(rows: queries.count, columns: dimension, values: queries.flatMap { $0 })
