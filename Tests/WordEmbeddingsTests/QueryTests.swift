@@ -176,6 +176,7 @@ import Testing
   @Test func negativeCountsGiveEmptyAnswersNotTraps() throws {
     let wv = Fixture.vectors
     #expect(try wv.mostSimilar(to: "the", topN: -3).isEmpty)
+    #expect(try wv.mostSimilar(to: "the", topN: Int.max).count == wv.count - 1)
     #expect(try wv.mostSimilar(to: "the", restrictTo: -1).isEmpty)
     #expect(try wv.mostSimilarCosMul(positive: ["the"], topN: -1, restrictTo: -5).isEmpty)
     #expect(throws: EmbeddingError.self) { try wv.mostSimilar(positive: [], negative: []) }

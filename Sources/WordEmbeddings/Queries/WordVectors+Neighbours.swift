@@ -119,7 +119,7 @@ extension WordVectors {
     let positiveRows = try positive.map { try requireIndex(of: $0) }
     let negativeRows = try negative.map { try requireIndex(of: $0) }
     let n = min(count, max(0, restrictTo ?? count))
-    let topN = max(0, topN)
+    let topN = min(max(0, topN), count)
     let termRows = positiveRows + negativeRows
     let terms = termRows.map { QueryVector.unitRow(self, $0, norms: norms) }
     // Cosine of every row with every term, as a (terms × n) table.
@@ -171,7 +171,7 @@ extension WordVectors {
   func searchBatch(_ queries: [[Float]], topN: Int, restrictTo: Int?, excluding: [[Int]])
     -> [[Neighbour]]
   {
-    let topN = max(0, topN)
+    let topN = min(max(0, topN), count)
     guard !queries.isEmpty else { return [] }
     let maxExcluded = excluding.map(\.count).max() ?? 0
     let q = Matrix(rows: queries.count, columns: dimension, values: queries.flatMap { $0 })
