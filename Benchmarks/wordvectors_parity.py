@@ -24,6 +24,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 DATA = os.path.join(ROOT, "..", "shared", "data")
 EMBED = os.environ.get("EMBED", os.path.join(ROOT, ".build", "release", "embed"))
+# MIN_COUNT=1 gives a vocabulary larger than restrict_vocab=30000 (it is 13,920 words at 5).
+MIN_COUNT = int(os.environ.get("MIN_COUNT", "5"))
 
 
 def main():
@@ -31,7 +33,7 @@ def main():
     path = os.path.join(work, "gensim.bin")
     t = time.perf_counter()
     model = Word2Vec(LineSentence(os.path.join(DATA, "corpus", "en-words-1m.txt")),
-                     vector_size=100, window=5, min_count=5, workers=2, seed=1, epochs=5)
+                     vector_size=100, window=5, min_count=MIN_COUNT, workers=2, seed=1, epochs=5)
     model.wv.save_word2vec_format(path, binary=True)
     print(f"trained {len(model.wv)} words in {time.perf_counter() - t:.1f} s -> {path}", file=sys.stderr)
     kv = KeyedVectors.load_word2vec_format(path, binary=True)
