@@ -35,10 +35,12 @@ extension QuickstartSteps {
         "\(t[0]) - \(t[1]) + \(t[2]) ≈ \(answer.map { "\($0.word) (\(String(format: "%.2f", $0.similarity)))" }.joined(separator: ", "))"
       )
     }
-    if let odd = try? wv.doesntMatch(Array(probes) + [wv.word(at: min(5, wv.count - 1))]) {
-      print(
-        "doesn't match among \((Array(probes) + [wv.word(at: min(5, wv.count - 1))]).joined(separator: ", ")): \(odd)"
-      )
+    let outsider =
+      ["water", "money", "tree", "car", "city"].first { wv.contains($0) && !probes.contains($0) }
+      ?? wv.word(at: min(100, wv.count - 1))
+    let group = probes + [outsider]
+    if let odd = try? wv.doesntMatch(group) {
+      print("doesn't match among \(group.joined(separator: ", ")): \(odd)")
     }
     let native = (outputDirectory as NSString).appendingPathComponent("vectors.ekv")
     try wv.write(to: native, format: .native)
