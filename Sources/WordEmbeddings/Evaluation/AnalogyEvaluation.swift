@@ -51,10 +51,11 @@ extension WordVectors {
   ///
   /// - Throws: `EmbeddingError.io` / `.malformed` (a question before any section line names
   ///   the line).
+  /// - Parameter progress: called after each chunk of 2,048 questions (from the caller's thread).
   /// - Complexity: O(questions × restrictVocabulary × dimension), on all cores.
   public func evaluateAnalogies(
     path: String, restrictVocabulary: Int = 300_000, caseInsensitive: Bool = true,
-    dummyForUnknown: Bool = false
+    dummyForUnknown: Bool = false, progress: ProgressHandler? = nil
   ) throws -> AnalogyEvaluation {
     let vocabulary = EvaluationVocabulary(
       self, restrict: restrictVocabulary, caseInsensitive: caseInsensitive)
@@ -93,12 +94,25 @@ extension WordVectors {
     }
     // 3CosAdd queries b − a + c, answered together: gensim's most_similar(topn=5) keeps the
     // top 5 + 3 rows of the first `restrictVocabulary`, drops the three inputs, keeps 5.
-    let queries = questions.map {
-      meanQuery(rows: [$0.rows[1], $0.rows[2], $0.rows[0]], weights: [1, 1, -1])
+    // Answered in chunks so a progress handler hears about long evaluations.
+    var answers: [[Neighbour]] = []
+    answers.reserveCapacity(questions.count)
+    let start = Clock.now()
+    let chunk = 2048
+    for lo in stride(from: 0, to: questions.count, by: chunk) {
+      let part = questions[lo..<min(questions.count, lo + chunk)]
+      let queries = part.map {
+        meanQuery(rows: [$0.rows[1], $0.rows[2], $0.rows[0]], weights: [1, 1, -1])
+      }
+      answers += searchBatch(
+        queries, topN: 5, restrictTo: restrictVocabulary,
+        excluding: part.map { [$0.rows[1], $0.rows[2], $0.rows[0]] })
+      progress?(
+        ProgressReport(
+          stage: "analogies", completed: answers.count, total: questions.count, unit: "questions",
+          elapsed: Clock.now() - start))
     }
-    let answers = searchBatch(
-      queries, topN: 5, restrictTo: restrictVocabulary,
-      excluding: questions.map { [$0.rows[1], $0.rows[2], $0.rows[0]] })
+
     let words = self.words
     for (question, sims) in zip(questions, answers) {
       let ignore = Set(question.keys[0..<3])

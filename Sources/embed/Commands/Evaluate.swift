@@ -50,9 +50,11 @@ struct Evaluate: ParsableCommand {
     let wv = try file.load(vectors)
     var report: [String: Any] = ["vectors": vectors, "words": wv.count, "restrict": restrict]
     if let analogies {
+      let bar = ProgressBar(quiet: json)
       let r = try wv.evaluateAnalogies(
         path: analogies, restrictVocabulary: restrict, caseInsensitive: !caseSensitive,
-        dummyForUnknown: dummyForUnknown)
+        dummyForUnknown: dummyForUnknown, progress: bar.handler)
+      bar.finish()
       let rows = r.sections + [r.total]
       report["analogies"] =
         [
