@@ -17,6 +17,7 @@ struct EmbedBench: ParsableCommand {
       // Input embeddings
 
       // Projection
+      PCABench.self, TSNEBench.self,
 
     ])
 }
