@@ -181,55 +181,62 @@ final class Optimizer: @unchecked Sendable {
       }
     } else {
       let tree = y.withUnsafeBufferPointer { QuadTree($0.baseAddress!, n: n) }
-      let theta2 = config.theta * config.theta
+      let packed = tree.compact()
+      let order = tree.leafOrder(count: n)
+      let theta2 = Float(config.theta * config.theta)
       y.withUnsafeBufferPointer { ybuf in
-        tree.nodes.withUnsafeBufferPointer { nbuf in
-          let ys = UnsafeSendable(ybuf.baseAddress!)
-          let nodes = UnsafeSendable(nbuf.baseAddress!)
-          parallelFor(chunks, threads: config.threads) { chunk in
-            var stack = [Int32](repeating: 0, count: 256)
-            var zsum = 0.0
-            stack.withUnsafeMutableBufferPointer { sbuf in
-              let stack = sbuf.baseAddress!
-              let nodes = nodes.value
-              let y = ys.value
-              for i in (chunk * n / chunks)..<((chunk + 1) * n / chunks) {
-                let xi = y[2 * i]
-                let yi = y[2 * i + 1]
-                var fx = 0.0
-                var fy = 0.0
-                var top = 1
-                stack[0] = 0
-                while top > 0 {
-                  top -= 1
-                  let node = nodes[Int(stack[top])]
-                  if node.count == 0 { continue }
-                  let dx = xi - node.centreX
-                  let dy = yi - node.centreY
-                  let d2 = dx * dx + dy * dy
-                  let side = 2 * node.half
-                  if node.firstChild < 0 || side * side < theta2 * d2 {
-                    // A leaf at distance 0 holds point i itself (and any exact duplicates).
-                    let m = (node.firstChild < 0 && d2 == 0) ? node.count - 1 : node.count
-                    let q = 1 / (1 + d2)
-                    zsum += m * q
-                    let mq2 = m * q * q
-                    fx += mq2 * dx
-                    fy += mq2 * dy
-                  } else {
-                    let first = node.firstChild
-                    stack[top] = first
-                    stack[top + 1] = first + 1
-                    stack[top + 2] = first + 2
-                    stack[top + 3] = first + 3
-                    top += 4
+        packed.withUnsafeBufferPointer { nbuf in
+          order.withUnsafeBufferPointer { obuf in
+            let ys = UnsafeSendable(ybuf.baseAddress!)
+            let nodes = UnsafeSendable(nbuf.baseAddress!)
+            let order = UnsafeSendable(obuf.baseAddress!)
+            parallelFor(chunks, threads: config.threads) { chunk in
+              var zsum = 0.0
+              withUnsafeTemporaryAllocation(of: Int32.self, capacity: 256) { sbuf in
+                let stack = sbuf.baseAddress!
+                let nodes = nodes.value
+                let y = ys.value
+                for o in (chunk * n / chunks)..<((chunk + 1) * n / chunks) {
+                  let i = Int(order.value[o])
+                  let xi = Float(y[2 * i])
+                  let yi = Float(y[2 * i + 1])
+                  var fx: Float = 0
+                  var fy: Float = 0
+                  var z: Float = 0
+                  var top = 1
+                  stack[0] = 0
+                  while top > 0 {
+                    top -= 1
+                    let node = nodes + Int(stack[top])
+                    let count = node.pointee.count
+                    if count == 0 { continue }
+                    let dx = xi - node.pointee.centreX
+                    let dy = yi - node.pointee.centreY
+                    let d2 = dx * dx + dy * dy
+                    let first = node.pointee.firstChild
+                    if first < 0 || node.pointee.side2 < theta2 * d2 {
+                      // A leaf at distance 0 holds point i itself (and any exact duplicates).
+                      let m = (first < 0 && d2 == 0) ? count - 1 : count
+                      let q = 1 / (1 + d2)
+                      z += m * q
+                      let mq2 = m * q * q
+                      fx += mq2 * dx
+                      fy += mq2 * dy
+                    } else {
+                      stack[top] = first
+                      stack[top + 1] = first + 1
+                      stack[top + 2] = first + 2
+                      stack[top + 3] = first + 3
+                      top += 4
+                    }
                   }
+                  zsum += Double(z)
+                  out[2 * i] = Double(fx)
+                  out[2 * i + 1] = Double(fy)
                 }
-                out[2 * i] = fx
-                out[2 * i + 1] = fy
               }
+              partial[chunk] = zsum
             }
-            partial[chunk] = zsum
           }
         }
       }

@@ -15,8 +15,47 @@ struct QuadTree {
     var point: Int32 = -1
   }
 
+  /// What the force pass reads per node, packed in 20 bytes for cache efficiency.
+  struct CompactNode {
+    var centreX: Float
+    var centreY: Float
+    var count: Float
+    var side2: Float  // squared side length of the cell
+    var firstChild: Int32
+  }
+
   var nodes: [Node] = []
   private let maxDepth = 48
+
+  /// The nodes packed for the force pass.
+  func compact() -> [CompactNode] {
+    nodes.map {
+      CompactNode(
+        centreX: Float($0.centreX), centreY: Float($0.centreY), count: Float($0.count),
+        side2: Float(4 * $0.half * $0.half), firstChild: $0.firstChild)
+    }
+  }
+
+  /// Point indices in depth-first leaf order: points near each other come out together, so
+  /// processing them in this order keeps the same tree cells in cache.
+  func leafOrder(count n: Int) -> [Int32] {
+    var out: [Int32] = []
+    out.reserveCapacity(n)
+    var seen = [Bool](repeating: false, count: n)
+    var stack: [Int32] = [0]
+    while let node = stack.popLast() {
+      let nd = nodes[Int(node)]
+      if nd.firstChild >= 0 {
+        for q in (0..<4).reversed() { stack.append(nd.firstChild + Int32(q)) }
+      } else if nd.point >= 0 && !seen[Int(nd.point)] {
+        seen[Int(nd.point)] = true
+        out.append(nd.point)
+      }
+    }
+    // Coincident points share a leaf that records only one of them.
+    for i in 0..<n where !seen[i] { out.append(Int32(i)) }
+    return out
+  }
 
   /// Builds the tree over `y` (interleaved x, y; `n` points).
   ///

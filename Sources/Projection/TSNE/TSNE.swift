@@ -53,7 +53,7 @@ public enum TSNE {
     /// Step size; nil = n / exaggeration, at least 1 (default nil, "auto").
     public var learningRate: Double? = nil
     /// Momentum during early exaggeration (default 0.5).
-    public var initialMomentum: Double = 0.5
+    public var initialMomentum: Double = 0.8
     /// Momentum afterwards (default 0.8).
     public var finalMomentum: Double = 0.8
     /// Barnes–Hut accuracy: a cell is summarised when side / distance < theta (default 0.5).
