@@ -63,29 +63,25 @@ public struct NeighbourLists: Sendable {
       parallelFor(blocks, threads: threads) { b in
         let lo = b * queryBlock
         let hi = min(n, lo + queryBlock)
-        var heaps = (lo..<hi).map { _ in TopK(k: k) }
+        let heaps = BoundedHeaps(count: hi - lo, k: k)
         var j0 = 0
         while j0 < n {
           let j1 = min(n, j0 + refBlock)
           var q = lo
           while q < hi {
-            let q0 = q
-            let q1 = min(q + 1, hi - 1)
-            let q2 = min(q + 2, hi - 1)
-            let q3 = min(q + 3, hi - 1)
-            let p0 = rows.row(q0)
-            let p1 = rows.row(q1)
-            let p2 = rows.row(q2)
-            let p3 = rows.row(q3)
+            let p0 = rows.row(q)
+            let p1 = rows.row(min(q + 1, hi - 1))
+            let p2 = rows.row(min(q + 2, hi - 1))
+            let p3 = rows.row(min(q + 3, hi - 1))
             let lanes = min(4, hi - q)
             for j in j0..<j1 {
               let d = rows.dot4(p0, p1, p2, p3, rows.row(j))
               let nj = norms.value[j]
               for l in 0..<lanes {
                 let i = q + l
-                if i == j { continue }
                 let dist = cosine ? 1 - d[l] : max(0, norms.value[i] + nj - 2 * d[l])
-                heaps[i - lo].offer(dist, Int32(j))
+                // Strict `<`: with j ascending, an equal distance keeps the lower index.
+                if dist < heaps.worst[i - lo] && i != j { heaps.insert(i - lo, dist, Int32(j)) }
               }
             }
             q += 4
@@ -93,8 +89,7 @@ public struct NeighbourLists: Sendable {
           j0 = j1
         }
         for i in lo..<hi {
-          heaps[i - lo].writeSorted(
-            indices: outIdx.base + i * k, distances: outDist.base + i * k)
+          heaps.writeSorted(i - lo, indices: outIdx.base + i * k, distances: outDist.base + i * k)
         }
       }
     }
@@ -102,59 +97,90 @@ public struct NeighbourLists: Sendable {
   }
 }
 
-/// A bounded max-heap keeping the `k` smallest (distance, index) pairs seen.
-struct TopK {
+/// One bounded max-heap per query row, in flat buffers, each keeping the `k` smallest
+/// (distance, index) pairs offered. `worst[r]` is +∞ until row r's heap is full, then its
+/// largest kept distance, so callers skip most candidates with one comparison.
+final class BoundedHeaps {
   let k: Int
-  private var dist: [Float] = []
-  private var idx: [Int32] = []
+  let dist: UnsafeMutablePointer<Float>
+  let idx: UnsafeMutablePointer<Int32>
+  let size: UnsafeMutablePointer<Int>
+  let worst: UnsafeMutablePointer<Float>
+  let count: Int
 
-  init(k: Int) {
+  init(count: Int, k: Int) {
+    self.count = count
     self.k = k
-    dist.reserveCapacity(k)
-    idx.reserveCapacity(k)
+    dist = .allocate(capacity: count * k)
+    idx = .allocate(capacity: count * k)
+    size = .allocate(capacity: count)
+    size.initialize(repeating: 0, count: count)
+    worst = .allocate(capacity: count)
+    worst.initialize(repeating: .infinity, count: count)
   }
 
-  @inline(__always) private func worse(_ a: Int, _ b: Int) -> Bool {
-    dist[a] > dist[b] || (dist[a] == dist[b] && idx[a] > idx[b])
+  deinit {
+    dist.deallocate()
+    idx.deallocate()
+    size.deallocate()
+    worst.deallocate()
   }
 
-  @inline(__always) mutating func offer(_ d: Float, _ j: Int32) {
-    if dist.count < k {
-      dist.append(d)
-      idx.append(j)
-      var c = dist.count - 1
+  @inline(__always) private func worse(_ d: UnsafeMutablePointer<Float>, _ x: UnsafeMutablePointer<Int32>, _ a: Int, _ b: Int) -> Bool {
+    d[a] > d[b] || (d[a] == d[b] && x[a] > x[b])
+  }
+
+  @inline(__always) private func swapAt(_ d: UnsafeMutablePointer<Float>, _ x: UnsafeMutablePointer<Int32>, _ a: Int, _ b: Int) {
+    let td = d[a]
+    d[a] = d[b]
+    d[b] = td
+    let ti = x[a]
+    x[a] = x[b]
+    x[b] = ti
+  }
+
+  /// Offers (distance, index) to heap `r`.
+  @inline(__always) func insert(_ r: Int, _ value: Float, _ j: Int32) {
+    let d = dist + r * k
+    let x = idx + r * k
+    var c = size[r]
+    if c < k {
+      d[c] = value
+      x[c] = j
+      size[r] = c + 1
       while c > 0 {
         let p = (c - 1) / 2
-        guard worse(c, p) else { break }
-        dist.swapAt(c, p)
-        idx.swapAt(c, p)
+        guard worse(d, x, c, p) else { break }
+        swapAt(d, x, c, p)
         c = p
       }
+      if size[r] == k { worst[r] = d[0] }
       return
     }
-    if d > dist[0] || (d == dist[0] && j > idx[0]) { return }
-    dist[0] = d
-    idx[0] = j
+    d[0] = value
+    x[0] = j
     var p = 0
     while true {
       let l = 2 * p + 1
-      let r = l + 1
+      let rr = l + 1
       var m = p
-      if l < k && worse(l, m) { m = l }
-      if r < k && worse(r, m) { m = r }
+      if l < k && worse(d, x, l, m) { m = l }
+      if rr < k && worse(d, x, rr, m) { m = rr }
       if m == p { break }
-      dist.swapAt(p, m)
-      idx.swapAt(p, m)
+      swapAt(d, x, p, m)
       p = m
     }
+    worst[r] = d[0]
   }
 
-  /// Writes the kept pairs nearest first.
-  func writeSorted(indices: UnsafeMutablePointer<Int32>, distances: UnsafeMutablePointer<Float>) {
-    let order = (0..<dist.count).sorted { dist[$0] < dist[$1] || (dist[$0] == dist[$1] && idx[$0] < idx[$1]) }
+  /// Writes heap `r`'s pairs nearest first.
+  func writeSorted(_ r: Int, indices: UnsafeMutablePointer<Int32>, distances: UnsafeMutablePointer<Float>) {
+    let d = dist + r * k
+    let x = idx + r * k
+    let order = (0..<size[r]).sorted { d[$0] < d[$1] || (d[$0] == d[$1] && x[$0] < x[$1]) }
     for (o, s) in order.enumerated() {
-      indices[o] = idx[s]
-      distances[o] = dist[s]
+      indices[o] = x[s]
+      distances[o] = d[s]
     }
   }
 }

@@ -40,9 +40,11 @@ public struct PNGRenderer: Sendable {
     let n = plot.points.count
     let radius = n > 2000 ? 1.8 : n > 300 ? 2.6 : 4
     let centres = plot.points.map { layout.pixel($0) }
-    for (i, p) in plot.points.enumerated() {
+    for i in plot.drawingOrder {
+      let p = plot.points[i]
       let colour = RGB(hex: PlotPalette.colour(p.category.flatMap { categoryIndex[$0] }))
-      image.fillDisc(cx: centres[i].x, cy: centres[i].y, radius: radius, colour)
+      let r = p.category != nil && n > 300 ? radius + 1.5 : radius
+      image.fillDisc(cx: centres[i].x, cy: centres[i].y, radius: r, colour)
     }
     var placer = LabelPlacer(
       bounds: PixelRect(
@@ -51,7 +53,8 @@ public struct PNGRenderer: Sendable {
     let sizes = plot.points.map {
       (width: Double(Raster.textWidth($0.label)) + 1, height: Double(BitmapFont.glyphHeight))
     }
-    for l in placer.place(centres: centres, sizes: sizes, radius: radius) {
+    for l in placer.place(
+      centres: centres, sizes: sizes, radius: radius, order: plot.labelPriority) {
       image.drawText(plot.points[l.index].label, x: Int(l.box.x.rounded()), y: Int(l.box.y.rounded()), RGB(51, 51, 51))
     }
     if !categories.isEmpty {

@@ -39,7 +39,7 @@ enum HTMLTemplate {
     <body>
     <header><h1 id="title"></h1><span id="subtitle"></span>
     <div id="tools"><span id="status"></span>
-    <input id="search" type="search" placeholder="Search a word (/ to focus)" autocomplete="off">
+    <input id="search" type="search" placeholder="Search a word" title="Search a word (press / to focus)" autocomplete="off">
     <button id="zoomIn" title="Zoom in">+</button><button id="zoomOut" title="Zoom out">&minus;</button>
     <button id="reset" title="Show everything">Reset</button></div></header>
     <main><canvas id="map"></canvas><div id="tip"></div></main>
@@ -95,15 +95,19 @@ enum HTMLTemplate {
           for (const j of near) { ctx.moveTo(sx(selected), sy(selected)); ctx.lineTo(sx(j), sy(j)); }
           ctx.stroke();
         }
-        for (let i = 0; i < n; i++) {
-          const x = sx(i), y = sy(i);
-          if (x < -10 || y < -10 || x > W + 10 || y > H + 10) continue;
-          ctx.globalAlpha = focus && i !== selected && !near.has(i) ? 0.22 : 1;
-          ctx.fillStyle = colour(i);
-          ctx.beginPath(); ctx.arc(x, y, radius, 0, 6.2832); ctx.fill();
-        }
+        // Uncategorised points first, grouped ones on top and a little larger.
+        for (const grouped of [false, true])
+          for (let i = 0; i < n; i++) {
+            if ((D.cat[i] >= 0) !== grouped) continue;
+            const x = sx(i), y = sy(i);
+            if (x < -10 || y < -10 || x > W + 10 || y > H + 10) continue;
+            ctx.globalAlpha = focus && i !== selected && !near.has(i) ? 0.22 : 1;
+            ctx.fillStyle = colour(i);
+            ctx.beginPath(); ctx.arc(x, y, grouped && n > 300 ? radius + 1.5 : radius, 0, 6.2832);
+            ctx.fill();
+          }
         ctx.globalAlpha = 1;
-        for (const j of near) ring(j, "#f28e2b", radius + 3);
+        for (const j of near) ring(j, "#333", radius + 3);
         if (focus) ring(selected, "#111", radius + 4);
         if (hover >= 0) ring(hover, "#111", radius + 2);
         drawLabels(near);
@@ -120,6 +124,7 @@ enum HTMLTemplate {
         if (selected >= 0) order.push(selected);
         for (const j of near) order.push(j);
         if (hover >= 0) order.push(hover);
+        for (let i = 0; i < n; i++) if (D.cat[i] >= 0) order.push(i);
         for (let i = 0; i < n; i++) order.push(i);
         const done = new Set();
         let budget = 4000;
@@ -138,7 +143,7 @@ enum HTMLTemplate {
             for (let gx = Math.floor(lx / cell); gx <= Math.floor((lx + w) / cell) && free; gx++)
               for (let gy = Math.floor(ly / cell); gy <= Math.floor((ly + h) / cell); gy++) {
                 const k = gx * 100003 + gy;
-                if (taken.has(k) && !strong) { free = false; break; }
+                if (taken.has(k) && i !== selected) { free = false; break; }
                 keys.push(k);
               }
             if (!free) continue;
@@ -165,9 +170,10 @@ enum HTMLTemplate {
         const box = document.getElementById("selection");
         if (i < 0) { box.innerHTML = ""; draw(); return; }
         if (centre) {
-          const pts = [i].concat(D.nbrs[i].map(e => e[0]));
-          let r = 0;
-          for (const j of pts) r = Math.max(r, Math.abs(D.x[j] - D.x[i]), Math.abs(D.y[j] - D.y[i]));
+          // Zoom so the nearer half of the neighbours fills the view (far ones keep their lines).
+          const d = D.nbrs[i].map(e => Math.max(Math.abs(D.x[e[0]] - D.x[i]), Math.abs(D.y[e[0]] - D.y[i])))
+            .sort((a, b) => a - b);
+          const r = d.length ? d[Math.floor((d.length - 1) / 2)] : 1;
           scale = Math.max(scale, Math.min(fitScale * 40, 0.4 * Math.min(W, H) / Math.max(r, 1e-9)));
           ox = W / 2 - D.x[i] * scale; oy = H / 2 + D.y[i] * scale;
         }

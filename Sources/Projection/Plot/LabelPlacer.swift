@@ -66,16 +66,18 @@ struct LabelPlacer {
   }
 
   /// Places labels of the given sizes beside points at `centres` (radius `radius`).
-  /// Every point is an obstacle first; then labels go in index order.
+  /// Every point is an obstacle first; then labels go in `order` (default: index order).
   mutating func place(
-    centres: [(x: Double, y: Double)], sizes: [(width: Double, height: Double)], radius: Double
+    centres: [(x: Double, y: Double)], sizes: [(width: Double, height: Double)], radius: Double,
+    order: [Int]? = nil
   ) -> [Placement] {
     for c in centres {
       occupy(PixelRect(x: c.x - radius, y: c.y - radius, width: 2 * radius, height: 2 * radius))
     }
     var out: [Placement] = []
     let gap = radius + 2
-    for (i, c) in centres.enumerated() {
+    for i in order ?? Array(centres.indices) {
+      let c = centres[i]
       let w = sizes[i].width
       let h = sizes[i].height
       let candidates: [(Double, Double)] = [

@@ -39,7 +39,8 @@ public struct SVGRenderer: Sendable {
     let sizes = plot.points.map {
       (width: TextMetrics.width($0.label, fontSize: fontSize), height: fontSize * 1.15)
     }
-    let labels = placer.place(centres: centres, sizes: sizes, radius: radius)
+    let labels = placer.place(
+      centres: centres, sizes: sizes, radius: radius, order: plot.labelPriority)
 
     var s = """
       <?xml version="1.0" encoding="UTF-8"?>
@@ -59,9 +60,11 @@ public struct SVGRenderer: Sendable {
       <g id="points" stroke="#fff" stroke-width="0.6">
 
       """
-    for (i, p) in plot.points.enumerated() {
+    for i in plot.drawingOrder {
+      let p = plot.points[i]
       let colour = PlotPalette.colour(p.category.flatMap { categoryIndex[$0] })
-      s += "<circle cx=\"\(fmt(centres[i].x))\" cy=\"\(fmt(centres[i].y))\" r=\"\(fmt(radius))\" "
+      let r = p.category != nil && n > 300 ? radius + 1.5 : radius
+      s += "<circle cx=\"\(fmt(centres[i].x))\" cy=\"\(fmt(centres[i].y))\" r=\"\(fmt(r))\" "
       s += "fill=\"\(colour)\"><title>\(xml(p.label))</title></circle>\n"
     }
     s += "</g>\n<g id=\"labels\" font-size=\"\(fmt(fontSize))\" fill=\"#333\">\n"

@@ -73,6 +73,19 @@ public struct ScatterPlot: Sendable {
     return out
   }
 
+  /// Point indices in the order labels are placed: grouped points first, then the rest, each
+  /// in data order (most frequent first for `--top`).
+  var labelPriority: [Int] {
+    points.indices.filter { points[$0].category != nil }
+      + points.indices.filter { points[$0].category == nil }
+  }
+
+  /// Point indices in the order they are drawn: uncategorised first, grouped ones on top.
+  var drawingOrder: [Int] {
+    points.indices.filter { points[$0].category == nil }
+      + points.indices.filter { points[$0].category != nil }
+  }
+
   /// Fills `neighbours` with each point's `k` nearest points by cosine similarity of
   /// `vectors` (one row per point, in the same order).
   ///

@@ -6,9 +6,9 @@ import Foundation
 ///
 /// Affinities come from each point's `3 × perplexity` exact nearest neighbours. Forces are
 /// exact (O(n²)) for up to `exactThreshold` points and Barnes–Hut (O(n log n), `theta`) above.
-/// Optimisation follows openTSNE's schedule: PCA initialisation scaled to standard deviation
-/// 1e-4, `earlyExaggerationIterations` with exaggeration 12 and momentum 0.5, then momentum
-/// 0.8; learning rate n / exaggeration; per-coordinate gains; steps capped at 5 per point.
+/// Optimisation follows openTSNE's defaults: PCA initialisation scaled to standard deviation
+/// 1e-4, 250 iterations with exaggeration 12, then 500 without; momentum 0.8; learning rate
+/// n / exaggeration; per-coordinate gains (+0.2 / ×0.8); steps capped at 5 per point.
 ///
 /// ```swift
 /// var config = TSNE.Configuration()
@@ -52,7 +52,7 @@ public enum TSNE {
     public var exaggeration: Double = 1
     /// Step size; nil = n / exaggeration, at least 1 (default nil, "auto").
     public var learningRate: Double? = nil
-    /// Momentum during early exaggeration (default 0.5).
+    /// Momentum during early exaggeration (default 0.8, as openTSNE; 0.5 is van der Maaten's).
     public var initialMomentum: Double = 0.8
     /// Momentum afterwards (default 0.8).
     public var finalMomentum: Double = 0.8
