@@ -42,7 +42,8 @@ struct PCABench: ParsableCommand {
       times.append(Clock.now() - t)
     }
     times.sort()
-    let ratio = pca.explainedVarianceRatio.map { String(format: "%.8f", $0) }.joined(separator: ", ")
+    let ratio = pca.explainedVarianceRatio.map { String(format: "%.8f", $0) }.joined(
+      separator: ", ")
     print(
       """
       {"seconds": \(times[times.count / 2]), "ratio": [\(ratio)], "method": "\(pca.method.rawValue)", \

@@ -11,7 +11,9 @@ import Testing
     let words = ["eagle", "owl", "hawk", "crow", "paris", "rome", "berlin", "madrid"]
     let m = Matrix(rows: words.count, columns: 6)
     for (i, _) in words.enumerated() {
-      for c in 0..<6 { m[i, c] = (i < 4 ? (c < 3 ? 1 : 0) : (c < 3 ? 0 : 1)) + 0.1 * rng.nextGaussian() }
+      for c in 0..<6 {
+        m[i, c] = (i < 4 ? (c < 3 ? 1 : 0) : (c < 3 ? 0 : 1)) + 0.1 * rng.nextGaussian()
+      }
     }
     let path = dir.appendingPathComponent("v.txt").path
     try WordVectors(words: words, matrix: m).write(to: path, format: .word2vecText)
@@ -53,7 +55,8 @@ import Testing
     } catch {
       #expect("\(error)".contains("'dodo', 'moa'"))
     }
-    try Plot.parse([vectors, "--words", "eagle,dodo,owl,rome", "--skip-missing", "-q", "-o", out]).run()
+    try Plot.parse([vectors, "--words", "eagle,dodo,owl,rome", "--skip-missing", "-q", "-o", out])
+      .run()
     #expect(FileManager.default.fileExists(atPath: out))
     #expect(throws: (any Error).self) { try Plot.parse([vectors, "-o", "plot.jpg"]) }
   }

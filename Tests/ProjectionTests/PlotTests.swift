@@ -17,14 +17,17 @@ import WordEmbeddings
     var plot = ScatterPlot(title: "Birds & <cities>", subtitle: "t-SNE")
     for i in 0..<n {
       let category: String? = i % 3 == 0 ? "birds" : i % 3 == 1 ? "cities" : nil
-      plot.add(x: rng.nextFloat() * 10, y: rng.nextFloat() * 10, label: "word\(i)", category: category)
+      plot.add(
+        x: rng.nextFloat() * 10, y: rng.nextFloat() * 10, label: "word\(i)", category: category)
     }
     return plot
   }
 
   @Test func labelsNeverOverlapEachOtherOrPoints() {
     var rng = SeededGenerator(seed: 4)
-    let centres = (0..<300).map { _ in (x: 50 + Double(rng.nextFloat()) * 500, y: 50 + Double(rng.nextFloat()) * 400) }
+    let centres = (0..<300).map { _ in
+      (x: 50 + Double(rng.nextFloat()) * 500, y: 50 + Double(rng.nextFloat()) * 400)
+    }
     let sizes = (0..<300).map { i in (width: 20.0 + Double(i % 7) * 6, height: 12.0) }
     var placer = LabelPlacer(bounds: PixelRect(x: 40, y: 40, width: 520, height: 420))
     let placed = placer.place(centres: centres, sizes: sizes, radius: 2)
@@ -58,7 +61,8 @@ import WordEmbeddings
     #expect(!html.contains("http://") && !html.contains("https://") && !html.contains(" src="))
     #expect(html.contains("\"nbrs\":[["))
     #expect(plot.neighbours.allSatisfy { $0.count == 3 })
-    #expect(plot.neighbours[0].map(\.similarity) == plot.neighbours[0].map(\.similarity).sorted(by: >))
+    #expect(
+      plot.neighbours[0].map(\.similarity) == plot.neighbours[0].map(\.similarity).sorted(by: >))
   }
 
   @Test func pngDecodesToTheRightSizeAndColours() throws {
@@ -101,7 +105,8 @@ import WordEmbeddings
     } catch {
       #expect("\(error)".contains("'dodo', 'moa'") && "\(error)".contains("--skip-missing"))
     }
-    let skipped = try WordSelection(vectors: wv, words: ["owl", "dodo"], top: nil, skipMissing: true)
+    let skipped = try WordSelection(
+      vectors: wv, words: ["owl", "dodo"], top: nil, skipMissing: true)
     #expect(skipped.words == ["owl"] && skipped.notes.first?.contains("dodo") == true)
     wv.matrix[2, 1] = .nan
     #expect(throws: EmbeddingError.self) { try skipped.matrix(from: wv, normalize: true) }
@@ -119,7 +124,10 @@ import WordEmbeddings
     #expect(groups.category(of: "eagle") == "birds")
     let bad = dir.appendingPathComponent("bad.tsv").path
     try "eagle\tbirds\nowl\n".write(toFile: bad, atomically: true, encoding: .utf8)
-    #expect(throws: EmbeddingError.malformed(path: bad, location: "line 2", reason: "expected 'word<TAB>category', got 'owl'")) {
+    #expect(
+      throws: EmbeddingError.malformed(
+        path: bad, location: "line 2", reason: "expected 'word<TAB>category', got 'owl'")
+    ) {
       try WordGroups(contentsOf: bad)
     }
   }

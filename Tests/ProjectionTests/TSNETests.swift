@@ -8,7 +8,9 @@ import Testing
   func purity(_ y: Matrix, _ labels: [Int], k: Int) -> Double {
     let knn = NeighbourLists.exact(points: y, k: k)
     var same = 0
-    for i in 0..<y.rows { same += knn.neighbours(of: i).filter { labels[$0.index] == labels[i] }.count }
+    for i in 0..<y.rows {
+      same += knn.neighbours(of: i).filter { labels[$0.index] == labels[i] }.count
+    }
     return Double(same) / Double(y.rows * k)
   }
 
@@ -101,7 +103,9 @@ import Testing
     }
     var c = TSNE.Configuration()
     c.perplexity = 0
-    #expect(throws: EmbeddingError.self) { try TSNE.embed(Fixture.random(rows: 12, columns: 3, seed: 4), configuration: c) }
+    #expect(throws: EmbeddingError.self) {
+      try TSNE.embed(Fixture.random(rows: 12, columns: 3, seed: 4), configuration: c)
+    }
   }
 
   @Test func projectorFallsBackToPCAForTinyInputs() throws {

@@ -97,8 +97,9 @@ public struct NeighbourLists: Sendable {
   }
 }
 
-/// One bounded max-heap per query row, in flat buffers, each keeping the `k` smallest
-/// (distance, index) pairs offered. `worst[r]` is +∞ until row r's heap is full, then its
+/// Bounded max-heaps, one per query row, in flat buffers.
+///
+/// Each keeps the `k` smallest (distance, index) pairs offered. `worst[r]` is +∞ until row r's heap is full, then its
 /// largest kept distance, so callers skip most candidates with one comparison.
 final class BoundedHeaps {
   let k: Int
@@ -126,11 +127,15 @@ final class BoundedHeaps {
     worst.deallocate()
   }
 
-  @inline(__always) private func worse(_ d: UnsafeMutablePointer<Float>, _ x: UnsafeMutablePointer<Int32>, _ a: Int, _ b: Int) -> Bool {
+  @inline(__always) private func worse(
+    _ d: UnsafeMutablePointer<Float>, _ x: UnsafeMutablePointer<Int32>, _ a: Int, _ b: Int
+  ) -> Bool {
     d[a] > d[b] || (d[a] == d[b] && x[a] > x[b])
   }
 
-  @inline(__always) private func swapAt(_ d: UnsafeMutablePointer<Float>, _ x: UnsafeMutablePointer<Int32>, _ a: Int, _ b: Int) {
+  @inline(__always) private func swapAt(
+    _ d: UnsafeMutablePointer<Float>, _ x: UnsafeMutablePointer<Int32>, _ a: Int, _ b: Int
+  ) {
     let td = d[a]
     d[a] = d[b]
     d[b] = td
@@ -174,7 +179,9 @@ final class BoundedHeaps {
   }
 
   /// Writes heap `r`'s pairs nearest first.
-  func writeSorted(_ r: Int, indices: UnsafeMutablePointer<Int32>, distances: UnsafeMutablePointer<Float>) {
+  func writeSorted(
+    _ r: Int, indices: UnsafeMutablePointer<Int32>, distances: UnsafeMutablePointer<Float>
+  ) {
     let d = dist + r * k
     let x = idx + r * k
     let order = (0..<size[r]).sorted { d[$0] < d[$1] || (d[$0] == d[$1] && x[$0] < x[$1]) }

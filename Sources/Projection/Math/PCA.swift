@@ -55,7 +55,8 @@ public struct PCA: Sendable {
       throw .invalidArgument("PCA needs at least 2 points, got \(n)")
     }
     guard components >= 1 && components <= d else {
-      throw .invalidArgument("PCA components must be in 1...\(d) (the dimension), got \(components)")
+      throw .invalidArgument(
+        "PCA components must be in 1...\(d) (the dimension), got \(components)")
     }
     try InputCheck.requireFinite(points)
     let resolved: Method = method == .auto ? (d <= 1024 ? .exact : .randomized) : method
@@ -107,6 +108,7 @@ public struct PCA: Sendable {
   }
 
   /// Sample covariance (divisor n − 1) of centred rows, row-major d × d, in `Double`.
+  ///
   /// Rows are accumulated in `Float` SIMD blocks of 64 and flushed to `Double`.
   private static func covariance(_ rows: PaddedRows, columns d: Int, threads: Int) -> [Double] {
     let n = rows.rows
@@ -223,7 +225,9 @@ public struct PCA: Sendable {
   }
 
   /// out (d × p) = a (d × d) · b (d × p), row-major.
-  private static func multiply(_ a: [Double], _ d: Int, _ b: [Double], _ p: Int, into out: inout [Double]) {
+  private static func multiply(
+    _ a: [Double], _ d: Int, _ b: [Double], _ p: Int, into out: inout [Double]
+  ) {
     for i in 0..<d {
       for j in 0..<p { out[i * p + j] = 0 }
       for k in 0..<d {

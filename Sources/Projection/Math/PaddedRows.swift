@@ -64,7 +64,8 @@ final class PaddedRows: @unchecked Sendable {
     var off = 0
     let end = stride * 4
     while off < end {
-      acc += pa.load(fromByteOffset: off, as: SIMD8<Float>.self)
+      acc +=
+        pa.load(fromByteOffset: off, as: SIMD8<Float>.self)
         * pb.load(fromByteOffset: off, as: SIMD8<Float>.self)
       off += 32
     }

@@ -35,8 +35,9 @@ struct UnsafeSendable<T>: @unchecked Sendable {
   init(_ value: T) { self.value = value }
 }
 
-/// Runs `body(i)` for every `i` in `0..<count` on `threads` threads (worker `w` takes
-/// `w, w + threads, …`); with one thread, in order on the caller. Results must not depend on
+/// Runs `body(i)` for every `i` in `0..<count` on `threads` threads.
+///
+/// Worker `w` takes `w, w + threads, …`; with one thread, all run in order on the caller. Results must not depend on
 /// which worker ran an index, so output is the same for any thread count.
 func parallelFor(_ count: Int, threads: Int, _ body: @Sendable (Int) -> Void) {
   let workers = min(max(1, threads), count)

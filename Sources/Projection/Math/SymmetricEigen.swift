@@ -58,8 +58,9 @@ func symmetricEigen(_ input: [Double], n: Int) -> (values: [Double], vectors: [D
   return (values, vectors)
 }
 
-/// Orthonormalises the `p` columns of `m` (row-major `rows × p`) in place (modified
-/// Gram–Schmidt, twice for stability). A column that becomes zero is left zero.
+/// Orthonormalises the `p` columns of `m` (row-major `rows × p`) in place.
+///
+/// Modified Gram–Schmidt, twice for stability. A column that becomes zero is left zero.
 ///
 /// - Complexity: O(rows · p²).
 func orthonormalizeColumns(_ m: inout [Double], rows: Int, p: Int) {

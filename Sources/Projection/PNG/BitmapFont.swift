@@ -1,5 +1,6 @@
-/// A 5 × 7 pixel font (plus 2 rows for descenders) drawn for EmbeddingKit: ASCII letters,
-/// digits, common punctuation, so PNG plots need no font engine. Each glyph is 7 (or, with a
+/// A 5 × 7 pixel font (plus 2 rows for descenders) drawn for EmbeddingKit.
+///
+/// ASCII letters, digits and common punctuation, so PNG plots need no font engine. Each glyph is 7 (or, with a
 /// descender, 9) rows of 5 cells, `#` = ink, rows separated by `|`. Characters without a glyph
 /// draw as a hollow box.
 enum BitmapFont {

@@ -35,7 +35,8 @@ public struct PNGRenderer: Sendable {
     image.drawText(plot.title, x: 24, y: 16, scale: 2, ink)
     if !plot.subtitle.isEmpty { image.drawText(plot.subtitle, x: 24, y: 44, RGB(102, 102, 102)) }
     image.strokeRect(
-      x: Int(layout.plotLeft), y: Int(layout.plotTop), width: Int(layout.plotRight - layout.plotLeft),
+      x: Int(layout.plotLeft), y: Int(layout.plotTop),
+      width: Int(layout.plotRight - layout.plotLeft),
       height: Int(layout.plotBottom - layout.plotTop), RGB(221, 221, 221))
     let n = plot.points.count
     let radius = n > 2000 ? 1.8 : n > 300 ? 2.6 : 4
@@ -54,8 +55,11 @@ public struct PNGRenderer: Sendable {
       (width: Double(Raster.textWidth($0.label)) + 1, height: Double(BitmapFont.glyphHeight))
     }
     for l in placer.place(
-      centres: centres, sizes: sizes, radius: radius, order: plot.labelPriority) {
-      image.drawText(plot.points[l.index].label, x: Int(l.box.x.rounded()), y: Int(l.box.y.rounded()), RGB(51, 51, 51))
+      centres: centres, sizes: sizes, radius: radius, order: plot.labelPriority)
+    {
+      image.drawText(
+        plot.points[l.index].label, x: Int(l.box.x.rounded()), y: Int(l.box.y.rounded()),
+        RGB(51, 51, 51))
     }
     if !categories.isEmpty {
       let x = Double(width) - legendWidth

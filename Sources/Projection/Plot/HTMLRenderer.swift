@@ -30,7 +30,8 @@ public struct HTMLRenderer: Sendable {
     json += "\"colours\":[" + PlotPalette.colours.map(jsonString).joined(separator: ",") + "],"
     json += "\"other\":\(jsonString(PlotPalette.uncategorized)),\"nbrs\":["
     json += plot.neighbours.map { list in
-      "[" + list.map { "[\($0.index),\(String(format: "%.3f", $0.similarity))]" }
+      "["
+        + list.map { "[\($0.index),\(String(format: "%.3f", $0.similarity))]" }
         .joined(separator: ",") + "]"
     }.joined(separator: ",")
     json += "]}"

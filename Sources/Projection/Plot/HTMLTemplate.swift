@@ -1,4 +1,6 @@
-/// The interactive page's markup, style and script. `DATA` is filled in by `HTMLRenderer`:
+/// The interactive page's markup, style and script.
+///
+/// `DATA` is filled in by `HTMLRenderer`:
 /// `{title, subtitle, words[], x[], y[], cat[] (−1 = none), categories[], colours[], other,
 /// nbrs[][[index, similarity]]}`.
 enum HTMLTemplate {

@@ -66,6 +66,7 @@ struct LabelPlacer {
   }
 
   /// Places labels of the given sizes beside points at `centres` (radius `radius`).
+  ///
   /// Every point is an obstacle first; then labels go in `order` (default: index order).
   mutating func place(
     centres: [(x: Double, y: Double)], sizes: [(width: Double, height: Double)], radius: Double,

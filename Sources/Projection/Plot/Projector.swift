@@ -23,7 +23,7 @@ public struct Projector: Sendable {
     public let coordinates: Matrix
     /// One line describing the method and its key numbers.
     public let description: String
-    /// Warnings to show (e.g. perplexity lowered for few points).
+    /// Warnings to show (such as a lowered perplexity).
     public let notes: [String]
   }
 
@@ -38,7 +38,9 @@ public struct Projector: Sendable {
     self.tsne = tsne
   }
 
-  /// Projects the rows of `points`. t-SNE on 2 or 3 points falls back to PCA (noted); a
+  /// Projects the rows of `points`.
+  ///
+  /// t-SNE on 2 or 3 points falls back to PCA (noted); a
   /// single point sits at the origin.
   ///
   /// - Throws: `EmbeddingError.invalidArgument` for NaN/infinite values (row named).

@@ -69,7 +69,8 @@ public struct SVGRenderer: Sendable {
     }
     s += "</g>\n<g id=\"labels\" font-size=\"\(fmt(fontSize))\" fill=\"#333\">\n"
     for l in labels {
-      s += "<text x=\"\(fmt(l.x))\" y=\"\(fmt(l.baseline))\">\(xml(plot.points[l.index].label))</text>\n"
+      s +=
+        "<text x=\"\(fmt(l.x))\" y=\"\(fmt(l.baseline))\">\(xml(plot.points[l.index].label))</text>\n"
     }
     s += "</g>\n"
     if !categories.isEmpty {
@@ -77,12 +78,14 @@ public struct SVGRenderer: Sendable {
       var y = layout.plotTop + 8
       s += "<g id=\"legend\" font-size=\"13\" fill=\"#333\">\n"
       for (i, c) in categories.enumerated() {
-        s += "<circle cx=\"\(fmt(x + 6))\" cy=\"\(fmt(y))\" r=\"5\" fill=\"\(PlotPalette.colour(i))\"/>"
+        s +=
+          "<circle cx=\"\(fmt(x + 6))\" cy=\"\(fmt(y))\" r=\"5\" fill=\"\(PlotPalette.colour(i))\"/>"
         s += "<text x=\"\(fmt(x + 18))\" y=\"\(fmt(y + 4.5))\">\(xml(c))</text>\n"
         y += 22
       }
       if plot.points.contains(where: { $0.category == nil }) {
-        s += "<circle cx=\"\(fmt(x + 6))\" cy=\"\(fmt(y))\" r=\"5\" fill=\"\(PlotPalette.uncategorized)\"/>"
+        s +=
+          "<circle cx=\"\(fmt(x + 6))\" cy=\"\(fmt(y))\" r=\"5\" fill=\"\(PlotPalette.uncategorized)\"/>"
         s += "<text x=\"\(fmt(x + 18))\" y=\"\(fmt(y + 4.5))\">other</text>\n"
       }
       s += "</g>\n"
@@ -105,7 +108,11 @@ func xml(_ s: String) -> String {
     case "'": out += "&#39;"
     default:
       // Control characters are not allowed in XML 1.0.
-      if c.value < 0x20 && c != "\t" && c != "\n" { out += "\u{FFFD}" } else { out.unicodeScalars.append(c) }
+      if c.value < 0x20 && c != "\t" && c != "\n" {
+        out += "\u{FFFD}"
+      } else {
+        out.unicodeScalars.append(c)
+      }
     }
   }
   return out

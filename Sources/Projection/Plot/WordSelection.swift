@@ -52,7 +52,9 @@ public struct WordSelection: Sendable {
       notes.append("skipped (not in the vocabulary): " + missing.joined(separator: ", "))
     }
     if !duplicates.isEmpty {
-      notes.append("listed more than once, plotted once: " + Array(Set(duplicates)).sorted().joined(separator: ", "))
+      notes.append(
+        "listed more than once, plotted once: "
+          + Array(Set(duplicates)).sorted().joined(separator: ", "))
     }
     if let top {
       for r in 0..<min(max(0, top), vectors.count) where seen.insert(r).inserted { rows.append(r) }
@@ -114,7 +116,8 @@ public struct WordGroups: Sendable {
     } catch {
       throw .io(path: path, reason: "cannot read the groups file (\(error.localizedDescription))")
     }
-    for (number, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+    for (number, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+    {
       let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
       if line.isEmpty || line.hasPrefix("#") { continue }
       let parts: [Substring]

@@ -39,7 +39,9 @@ public enum TSNE {
 
   /// t-SNE settings; every default is shown.
   public struct Configuration: Sendable {
-    /// Effective number of neighbours each point attends to (default 30). Clamped to
+    /// Effective number of neighbours each point attends to (default 30).
+    ///
+    /// Clamped to
     /// (n − 1) / 3 when there are too few points; see `Result.perplexity`.
     public var perplexity: Double = 30
     /// Iterations in total, early exaggeration included (default 750).
@@ -90,7 +92,7 @@ public enum TSNE {
     public let affinitySeconds: Double
     /// Seconds spent optimising.
     public let optimizationSeconds: Double
-    /// Warnings worth showing the user (e.g. perplexity lowered).
+    /// Warnings worth showing the user (such as a lowered perplexity).
     public let notes: [String]
   }
 

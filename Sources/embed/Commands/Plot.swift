@@ -185,7 +185,9 @@ enum PlotOutput {
 
   /// Splits "a, b,c" into ["a", "b", "c"].
   static func split(_ list: String) -> [String] {
-    list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+      !$0.isEmpty
+    }
   }
 }
 

@@ -43,7 +43,9 @@ extension QuickstartSteps {
         .sorted { $0.1 < $1.1 }.prefix(8).map(\.0)
       for w in present { groups.add(w, to: group) }
       chosen += present
-      print("\(group): \(present.isEmpty ? "(none in the vocabulary)" : present.joined(separator: ", "))")
+      print(
+        "\(group): \(present.isEmpty ? "(none in the vocabulary)" : present.joined(separator: ", "))"
+      )
     }
     guard chosen.count >= 2 else {
       print("skipped: too few of these words are in the vocabulary")
