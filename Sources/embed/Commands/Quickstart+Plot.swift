@@ -47,14 +47,13 @@ extension QuickstartSteps {
         "\(group): \(present.isEmpty ? "(none in the vocabulary)" : present.joined(separator: ", "))"
       )
     }
-    guard chosen.count >= 2 else {
-      print("skipped: too few of these words are in the vocabulary")
-      return
-    }
-    let selection = try WordSelection(vectors: vectors, words: chosen, top: nil)
+    // A small corpus may lack most of them: then the most frequent words fill the map.
+    let fill = chosen.count < 12 ? min(vectors.count, 40) : nil
+    if let fill { print("few of them are in the vocabulary: adding the \(fill) most frequent words") }
+    let selection = try WordSelection(vectors: vectors, words: chosen, top: fill)
     let matrix = try selection.matrix(from: vectors, normalize: true)
     var config = TSNE.Configuration()
-    config.perplexity = min(5, Double(chosen.count - 1) / 3)
+    config.perplexity = max(1, min(5, Double(selection.words.count - 1) / 3))
     let map = try Projector(method: .tsne, tsne: config).project(matrix)
     var plot = ScatterPlot(
       title: "Word2Vec vectors from the quickstart: birds, countries, cities",
