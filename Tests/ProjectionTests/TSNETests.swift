@@ -91,6 +91,19 @@ import Testing
     #expect(r.notes.first?.contains("needs at least 91 points") == true)
   }
 
+  @Test(arguments: [TSNE.Method.exact, .barnesHut])
+  func identicalVectorsGiveFiniteMaps(method: TSNE.Method) throws {
+    // Five copies of one vector among distinct ones, and a set that is all one vector.
+    let (m, _) = Fixture.blobs(clusters: 2, perCluster: 10, d: 4)
+    for r in 1..<5 { m.rowPointer(r).update(from: m.rowPointer(0), count: 4) }
+    let same = Matrix(rows: 12, columns: 4, values: [Float](repeating: 0.5, count: 48))
+    for input in [m, same] {
+      let r = try TSNE.embed(input, configuration: quick(method))
+      let finite = r.coordinates.buffer.allSatisfy { $0.isFinite }
+      #expect(finite)
+    }
+  }
+
   @Test func badInputIsRejected() {
     #expect(throws: EmbeddingError.self) { try TSNE.embed(Matrix(rows: 1, columns: 4)) }
     let m = Fixture.random(rows: 12, columns: 3, seed: 4)
