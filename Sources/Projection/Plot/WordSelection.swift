@@ -44,7 +44,16 @@ public struct WordSelection: Sendable {
     }
     if !missing.isEmpty {
       if !skipMissing {
-        let list = missing.map { "'\($0)'" }.joined(separator: ", ")
+        let list = missing.map { word -> String in
+          // WordVectors suggests near spellings in its out-of-vocabulary error.
+          var hint = ""
+          do { _ = try vectors.requireIndex(of: word) } catch EmbeddingError.outOfVocabulary(
+            _, let near)
+          {
+            if !near.isEmpty { hint = " (did you mean \(near.prefix(3).joined(separator: ", "))?)" }
+          } catch {}
+          return "'\(word)'\(hint)"
+        }.joined(separator: ", ")
         throw .invalidArgument(
           "not in the vocabulary: \(list). Check the spelling (vectors are often lower-case), "
             + "or pass --skip-missing to plot the others")
