@@ -44,7 +44,8 @@ public struct NeighbourLists: Sendable {
   /// - Complexity: O(n² · d) time, O(n · k) memory.
   public static func exact(
     points: Matrix, k requested: Int, metric: Metric = .squaredEuclidean,
-    threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+    progress: ProgressHandler? = nil
   ) -> NeighbourLists {
     let n = points.rows
     let k = max(0, min(requested, n - 1))
@@ -58,6 +59,8 @@ public struct NeighbourLists: Sendable {
     let outIdx = SharedBuffer<Int32>(count: n * k, value: 0)
     let outDist = SharedBuffer<Float>(count: n * k, value: 0)
     let cosine = metric == .cosine
+    let counter = AtomicCounter()
+    let started = Clock.now()
     sqNorms.withUnsafeBufferPointer { norms in
       let norms = UnsafeSendable(norms)
       parallelFor(blocks, threads: threads) { b in
@@ -90,6 +93,13 @@ public struct NeighbourLists: Sendable {
         }
         for i in lo..<hi {
           heaps.writeSorted(i - lo, indices: outIdx.base + i * k, distances: outDist.base + i * k)
+        }
+        if let progress {
+          let done = counter.add(hi - lo)
+          progress(
+            ProgressReport(
+              stage: "nearest neighbours", completed: done, total: n, unit: "points",
+              elapsed: Clock.now() - started))
         }
       }
     }

@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 
 /// A heap buffer that parallel tasks write at disjoint indices.
 ///
@@ -51,5 +52,19 @@ func parallelFor(_ count: Int, threads: Int, _ body: @Sendable (Int) -> Void) {
         i += workers
       }
     }
+  }
+}
+
+/// A lock-protected running total that parallel tasks add to (for progress reports).
+final class AtomicCounter: @unchecked Sendable {
+  private let lock = NSLock()
+  private var value = 0
+
+  /// Adds `n` and returns the new total.
+  func add(_ n: Int) -> Int {
+    lock.lock()
+    defer { lock.unlock() }
+    value += n
+    return value
   }
 }

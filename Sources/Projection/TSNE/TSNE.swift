@@ -132,7 +132,7 @@ public enum TSNE {
     let k = method == .exact ? n - 1 : min(n - 1, Int((3 * perplexity).rounded(.up)))
     let knn = NeighbourLists.exact(
       points: points, k: k, metric: config.cosine ? .cosine : .squaredEuclidean,
-      threads: config.threads)
+      threads: config.threads, progress: progress)
     let p = Affinities(neighbours: knn, perplexity: perplexity, threads: config.threads)
     let affinitySeconds = Clock.now() - start
 
