@@ -15,6 +15,8 @@ ap.add_argument("vectors")
 ap.add_argument("--embed-bench", required=True)
 ap.add_argument("--threads", type=int, default=2)
 ap.add_argument("--skip-sklearn-tsne", action="store_true")
+ap.add_argument("--opentsne-seeds", default="1",
+                help="comma-separated random_state values for openTSNE (its seed-to-seed spread)")
 args = ap.parse_args()
 os.environ["OMP_NUM_THREADS"] = str(args.threads)
 
@@ -78,10 +80,11 @@ y_ours = np.fromfile(coords, dtype=np.float32).reshape(n, 2)
 rows.append(("EmbeddingKit t-SNE (" + ours["method"] + ")", ours["seconds"], preservation(high, y_ours)))
 
 import openTSNE
-t = time.perf_counter()
-y_open = np.asarray(openTSNE.TSNE(n_jobs=args.threads, random_state=1).fit(x))
-rows.append((f"openTSNE {openTSNE.__version__} (defaults)", time.perf_counter() - t,
-             preservation(high, y_open)))
+for seed in [int(v) for v in args.opentsne_seeds.split(",")]:
+    t = time.perf_counter()
+    y_open = np.asarray(openTSNE.TSNE(n_jobs=args.threads, random_state=seed).fit(x))
+    rows.append((f"openTSNE {openTSNE.__version__} (defaults, random_state={seed})",
+                 time.perf_counter() - t, preservation(high, y_open)))
 
 if not args.skip_sklearn_tsne:
     import sklearn
