@@ -130,12 +130,13 @@ struct Plot: ParsableCommand {
       vectors: wv, words: requested, top: defaultTop, skipMissing: skipMissing)
     selection.notes.forEach { Terminal.note("note: \($0)") }
     let matrix = try selection.matrix(from: wv, normalize: !noNormalize)
-    if method == .tsne && matrix.rows > 30_000 {
-      // The exact neighbour search compares every pair: about 2 s per 10⁸ pairs × 100 dims.
-      let minutes = Double(matrix.rows) * Double(matrix.rows) * Double(matrix.columns) / 5e11 / 60
+    // The exact neighbour search compares every pair: about 2 s per 10⁸ pairs × 100 dims.
+    let searchMinutes =
+      Double(matrix.rows) * Double(matrix.rows) * Double(matrix.columns) / 5e9 / 60
+    if method == .tsne && matrix.rows > 1000 && searchMinutes >= 1 {
       Terminal.note(
         "note: t-SNE of \(matrix.rows) words compares every pair of vectors first "
-          + "(about \(Int(minutes.rounded(.up))) min on 2 cores); --method pca is instant")
+          + "(about \(Int(searchMinutes.rounded(.up))) min on 2 cores); --method pca is instant")
     }
     var config = TSNE.Configuration()
     config.perplexity = perplexity
