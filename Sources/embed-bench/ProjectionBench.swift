@@ -112,3 +112,37 @@ struct TSNEBench: ParsableCommand {
       """)
   }
 }
+
+/// `embed-bench umap`: UMAP time and the 2-D coordinates (raw float32, n × 2), as JSON.
+struct UMAPBench: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "umap",
+    abstract: "Time UMAP (default settings) on unit-length word vectors; prints JSON.")
+
+  @Argument(help: "Word vectors file (any format WordVectors.load reads).")
+  var vectors: String
+
+  @Option(help: "Worker threads (neighbour search).")
+  var threads: Int = 2
+
+  @Option(help: "Epochs (default: UMAP's own choice).")
+  var epochs: Int?
+
+  @Option(help: "Write the map here as raw little-endian float32, n × 2.")
+  var coordinates: String?
+
+  func run() throws {
+    let m = try loadNormalized(vectors)
+    var config = UMAP.Configuration()
+    config.threads = threads
+    config.epochs = epochs
+    let t = Clock.now()
+    let result = try UMAP.embed(m, configuration: config)
+    let seconds = Clock.now() - t
+    if let coordinates {
+      let data = Data(buffer: UnsafeBufferPointer(result.coordinates.buffer))
+      try data.write(to: URL(fileURLWithPath: coordinates))
+    }
+    print(#"{"seconds": \#(seconds), "epochs": \#(result.epochs), "rows": \#(m.rows)}"#)
+  }
+}

@@ -15,6 +15,8 @@ public struct Projector: Sendable {
     case pca
     /// t-SNE: keeps neighbourhoods, clusters stand out; distances between clusters mean little.
     case tsne
+    /// UMAP: keeps neighbourhoods and more of the global layout than t-SNE.
+    case umap
   }
 
   /// A finished projection.
@@ -31,6 +33,8 @@ public struct Projector: Sendable {
   public var method: Method
   /// t-SNE settings (used when `method == .tsne`).
   public var tsne: TSNE.Configuration
+  /// UMAP settings (used when `method == .umap`).
+  public var umap = UMAP.Configuration()
 
   /// Creates a projector.
   public init(method: Method, tsne: TSNE.Configuration = TSNE.Configuration()) {
@@ -40,7 +44,7 @@ public struct Projector: Sendable {
 
   /// Projects the rows of `points`.
   ///
-  /// t-SNE on 2 or 3 points falls back to PCA (noted); a
+  /// t-SNE or UMAP on 2 or 3 points falls back to PCA (noted); a
   /// single point sits at the origin.
   ///
   /// - Throws: `EmbeddingError.invalidArgument` for NaN/infinite values (row named).
@@ -58,6 +62,14 @@ public struct Projector: Sendable {
         TSNE.format(r.perplexity), r.klDivergence)
       return Map(coordinates: r.coordinates, description: desc, notes: r.notes)
     }
+    if method == .umap && points.rows >= 4 {
+      let r = try UMAP.embed(points, configuration: umap, progress: progress)
+      let desc = String(
+        format: "UMAP, %d neighbours, min distance %@, %d epochs",
+        min(umap.neighbours, points.rows),
+        TSNE.format(umap.minDistance), r.epochs)
+      return Map(coordinates: r.coordinates, description: desc, notes: r.notes)
+    }
     let components = min(2, points.columns)
     let pca = try PCA.fit(points, components: components, threads: tsne.threads)
     let coords = Matrix(rows: points.rows, columns: 2)
@@ -66,8 +78,10 @@ public struct Projector: Sendable {
     }
     let share = pca.explainedVarianceRatio.map { String(format: "%.1f%%", $0 * 100) }
     var notes: [String] = []
-    if method == .tsne {
-      notes.append("t-SNE needs at least 4 points; \(points.rows) points are drawn with PCA")
+    if method != .pca {
+      notes.append(
+        "\(method == .tsne ? "t-SNE" : "UMAP") needs at least 4 points; "
+          + "\(points.rows) points are drawn with PCA")
     }
     return Map(
       coordinates: coords,

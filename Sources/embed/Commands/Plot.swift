@@ -19,7 +19,8 @@ struct Plot: ParsableCommand {
 
       Methods: pca keeps the global geometry (the share of variance of its two axes is \
       printed); tsne keeps neighbourhoods, so groups of similar words stand out, but distances \
-      between groups mean little. t-SNE needs about 3 x perplexity + 1 points: with fewer, \
+      between groups mean little; umap also keeps neighbourhoods, with more of the global \
+      layout. t-SNE needs about 3 x perplexity + 1 points: with fewer, \
       the perplexity is lowered to (points - 1) / 3 and a note says so; with fewer than 4 \
       points, PCA is drawn instead. Vectors are scaled to unit length first (cosine \
       geometry) unless --no-normalize.
@@ -56,7 +57,7 @@ struct Plot: ParsableCommand {
   @Option(help: "Also plot the N most frequent words (the first N rows of the file).")
   var top: Int?
 
-  @Option(help: "Projection: pca or tsne.")
+  @Option(help: "Projection: pca, tsne or umap.")
   var method: Projector.Method = .tsne
 
   @Option(
@@ -76,7 +77,13 @@ struct Plot: ParsableCommand {
   @Option(help: "t-SNE Barnes-Hut accuracy (smaller is slower and more exact).")
   var theta: Double = 0.5
 
-  @Option(help: "Random seed (t-SNE start vectors).")
+  @Option(help: "UMAP: neighbours per word in the fuzzy graph.")
+  var umapNeighbours: Int = 15
+
+  @Option(help: "UMAP: how tightly words may pack.")
+  var minDistance: Double = 0.1
+
+  @Option(help: "Random seed (t-SNE random start, UMAP negative sampling).")
   var seed: UInt64 = 1
 
   @Option(help: "Worker threads (default: the number of cores).")
@@ -133,9 +140,9 @@ struct Plot: ParsableCommand {
     // The exact neighbour search compares every pair: about 2 s per 10⁸ pairs × 100 dims.
     let searchMinutes =
       Double(matrix.rows) * Double(matrix.rows) * Double(matrix.columns) / 5e9 / 60
-    if method == .tsne && matrix.rows > 1000 && searchMinutes >= 1 {
+    if method != .pca && matrix.rows > 1000 && searchMinutes >= 1 {
       Terminal.note(
-        "note: t-SNE of \(matrix.rows) words compares every pair of vectors first "
+        "note: \(method == .tsne ? "t-SNE" : "UMAP") of \(matrix.rows) words compares every pair of vectors first "
           + "(about \(Int(searchMinutes.rounded(.up))) min on 2 cores); --method pca is instant")
     }
     var config = TSNE.Configuration()
@@ -145,7 +152,12 @@ struct Plot: ParsableCommand {
     config.seed = seed
     config.threads = threads
     let bar = ProgressBar(quiet: quiet)
-    let map = try Projector(method: method, tsne: config).project(matrix, progress: bar.handler)
+    var projector = Projector(method: method, tsne: config)
+    projector.umap.neighbours = umapNeighbours
+    projector.umap.minDistance = minDistance
+    projector.umap.seed = seed
+    projector.umap.threads = threads
+    let map = try projector.project(matrix, progress: bar.handler)
     bar.finish()
     map.notes.forEach { Terminal.note("note: \($0)") }
     var plot = ScatterPlot(
