@@ -113,7 +113,9 @@ public struct PCA: Sendable {
   private static func covariance(_ rows: PaddedRows, columns d: Int, threads: Int) -> [Double] {
     let n = rows.rows
     let s = rows.stride
-    let chunks = min(16, max(1, n / 256))
+    // A fixed number of partial sums (not one per thread) keeps results identical for any
+    // thread count; 4 bounds the memory at 4 · d² doubles.
+    let chunks = min(4, max(1, n / 256))
     let partials = SharedBuffer<Double>(count: chunks * d * d, value: 0)
     parallelFor(chunks, threads: threads) { chunk in
       let lo = chunk * n / chunks
