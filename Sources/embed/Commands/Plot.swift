@@ -5,7 +5,7 @@ import Foundation
 /// `embed plot`: word vectors → 2-D map → SVG, interactive HTML and/or PNG.
 struct Plot: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Draw word vectors in 2-D (PCA or t-SNE) as SVG, interactive HTML or PNG.",
+    abstract: "Draw word vectors in 2-D (PCA, t-SNE or UMAP) as SVG, interactive HTML or PNG.",
     discussion: """
       Picks words (--words, --group, --groups, --top), projects their vectors to two \
       dimensions and draws them, coloured by group, labelled without overlaps.
