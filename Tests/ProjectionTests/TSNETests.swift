@@ -114,6 +114,11 @@ import Testing
     } catch {
       #expect("\(error)".contains("row 4"))
     }
+    var exact = TSNE.Configuration()
+    exact.method = .exact
+    #expect(throws: EmbeddingError.self) {
+      try TSNE.embed(Matrix(rows: 5001, columns: 2), configuration: exact)
+    }
     var c = TSNE.Configuration()
     c.perplexity = 0
     #expect(throws: EmbeddingError.self) {

@@ -121,6 +121,11 @@ public enum TSNE {
     let start = Clock.now()
     let method: Method =
       config.method == .auto ? (n <= config.exactThreshold ? .exact : .barnesHut) : config.method
+    if method == .exact && n > 5000 {
+      throw .invalidArgument(
+        "exact t-SNE keeps all n² affinities (\(ByteCount.format(n * n * 12)) for \(n) points); "
+          + "use the Barnes-Hut method above 5,000 points")
+    }
     let maxPerplexity = max(1, Double(n - 1) / 3)
     var perplexity = config.perplexity
     if perplexity > maxPerplexity {
