@@ -39,7 +39,7 @@ let package = Package(
       name: "InputEmbeddings", dependencies: ["EmbeddingCore", "Tokenization", "WordEmbeddings"],
       swiftSettings: kernelSettings),
     .target(
-      name: "Projection", dependencies: ["EmbeddingCore", "WordEmbeddings"],
+      name: "Projection", dependencies: ["EmbeddingCore", "WordEmbeddings", "CZlib"],
       swiftSettings: kernelSettings),
     .target(
       name: "EmbeddingKit",

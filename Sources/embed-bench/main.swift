@@ -18,6 +18,7 @@ struct EmbedBench: ParsableCommand {
       // Input embeddings
 
       // Projection
+      PCABench.self, TSNEBench.self, UMAPBench.self,
 
     ])
 }

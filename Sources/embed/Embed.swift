@@ -24,6 +24,7 @@ struct Embed: AsyncParsableCommand {
       // LLM input embeddings (inputs, train-lm)
 
       // Projection (plot)
+      Plot.self,
 
     ]
   )

@@ -42,6 +42,7 @@ struct QuickstartSteps {
     // 4. LLM input embeddings
 
     // 5. 2-D plot (writes <output>/plot.svg, plot.html)
+    try plotStep()
 
   }
 }
