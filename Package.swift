@@ -9,7 +9,9 @@ import PackageDescription
 
 let native = ProcessInfo.processInfo.environment["EMBEDDINGKIT_NATIVE"] == "1"
 let kernelSettings: [SwiftSetting] =
-  native ? [.unsafeFlags(["-Xcc", "-march=native", "-target-cpu", "native"])] : []
+  native
+  ? [.unsafeFlags(["-Xcc", "-march=native", "-target-cpu", "native"]), .define("EMBEDDINGKIT_NATIVE")]
+  : []
 
 let package = Package(
   name: "EmbeddingKit",
