@@ -1,0 +1,118 @@
+/// The token + position embedding kernels (forward and backward), llm.c's `encoder_forward` /
+/// `encoder_backward` in Swift.
+///
+/// Threads split the embedding *columns*: each thread owns columns `c0..<c1` of every row, so
+/// the scatter-add of the backward pass never has two threads writing the same float, needs no
+/// locks or atomics, and sums in a fixed order (results do not depend on the thread count).
+enum EncoderKernels {
+  /// out[b,t,:] = wte[ids[b,t],:] + wpe[t,:].
+  ///
+  /// - out: (B,T,C) row-major, written.
+  /// - ids: (B,T) token IDs, each in 0..<V (checked by the caller).
+  /// - wte: (V,C) token embedding.  wpe: (maxT,C) positional embedding, T <= maxT.
+  static func forward(
+    out: UnsafeMutablePointer<Float>, ids: UnsafePointer<Int32>, wte: UnsafePointer<Float>,
+    wpe: UnsafePointer<Float>, batch B: Int, context T: Int, channels C: Int
+  ) {
+    ParallelWork.forEachChunk(C, granule: 16, work: B * T * C) { cols in
+      let c0 = cols.lowerBound
+      let n = cols.count
+      for b in 0..<B {
+        for t in 0..<T {
+          let bt = b * T + t
+          let o = out + bt * C + c0
+          let e = wte + Int(ids[bt]) * C + c0
+          let p = wpe + t * C + c0
+          addRows(e, p, into: o, n)
+        }
+      }
+    }
+  }
+
+  /// dwte[ids[b,t],:] += dout[b,t,:] (skipping `paddingID` and a frozen table);
+  /// dwpe[t,:] += Σ_b dout[b,t,:] (unless frozen).
+  ///
+  /// - dout: (B,T,C) gradient of the loss with respect to the layer's output.
+  /// - ids: (B,T).  dwte: (V,C) or nil if frozen.  dwpe: (maxT,C) or nil if frozen.
+  static func backward(
+    dwte: UnsafeMutablePointer<Float>?, dwpe: UnsafeMutablePointer<Float>?,
+    dout: UnsafePointer<Float>, ids: UnsafePointer<Int32>, paddingID: Int32,
+    batch B: Int, context T: Int, channels C: Int
+  ) {
+    guard dwte != nil || dwpe != nil else { return }
+    ParallelWork.forEachChunk(C, granule: 16, work: B * T * C) { cols in
+      let c0 = cols.lowerBound
+      let n = cols.count
+      for b in 0..<B {
+        for t in 0..<T {
+          let bt = b * T + t
+          let d = dout + bt * C + c0
+          if let dwte {
+            let id = ids[bt]
+            if id != paddingID { accumulate(d, into: dwte + Int(id) * C + c0, n) }
+          }
+          if let dwpe { accumulate(d, into: dwpe + t * C + c0, n) }
+        }
+      }
+    }
+  }
+
+  /// o[i] = x[i] + y[i].
+  @inline(__always)
+  static func addRows(
+    _ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, into o: UnsafeMutablePointer<Float>,
+    _ n: Int
+  ) {
+    let rx = UnsafeRawPointer(x)
+    let ry = UnsafeRawPointer(y)
+    let ro = UnsafeMutableRawPointer(o)
+    var i = 0
+    while i + 16 <= n {
+      let a0 = rx.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+      let a1 = rx.loadUnaligned(fromByteOffset: (i + 8) * 4, as: SIMD8<Float>.self)
+      let b0 = ry.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+      let b1 = ry.loadUnaligned(fromByteOffset: (i + 8) * 4, as: SIMD8<Float>.self)
+      ro.storeBytes(of: a0 + b0, toByteOffset: i * 4, as: SIMD8<Float>.self)
+      ro.storeBytes(of: a1 + b1, toByteOffset: (i + 8) * 4, as: SIMD8<Float>.self)
+      i += 16
+    }
+    while i + 8 <= n {
+      let a = rx.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+      let b = ry.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+      ro.storeBytes(of: a + b, toByteOffset: i * 4, as: SIMD8<Float>.self)
+      i += 8
+    }
+    while i < n {
+      o[i] = x[i] + y[i]
+      i += 1
+    }
+  }
+
+  /// y[i] += x[i].
+  @inline(__always)
+  static func accumulate(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, _ n: Int)
+  {
+    let rx = UnsafeRawPointer(x)
+    let ry = UnsafeMutableRawPointer(y)
+    var i = 0
+    while i + 16 <= n {
+      let a0 = rx.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+      let a1 = rx.loadUnaligned(fromByteOffset: (i + 8) * 4, as: SIMD8<Float>.self)
+      let b0 = ry.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+      let b1 = ry.loadUnaligned(fromByteOffset: (i + 8) * 4, as: SIMD8<Float>.self)
+      ry.storeBytes(of: a0 + b0, toByteOffset: i * 4, as: SIMD8<Float>.self)
+      ry.storeBytes(of: a1 + b1, toByteOffset: (i + 8) * 4, as: SIMD8<Float>.self)
+      i += 16
+    }
+    while i + 8 <= n {
+      let a = rx.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+      let b = ry.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+      ry.storeBytes(of: a + b, toByteOffset: i * 4, as: SIMD8<Float>.self)
+      i += 8
+    }
+    while i < n {
+      y[i] += x[i]
+      i += 1
+    }
+  }
+}
