@@ -71,7 +71,8 @@ let package = Package(
       name: "WordEmbeddingsTests", dependencies: ["WordEmbeddings", "EmbeddingTestSupport"]),
     .testTarget(name: "Word2VecTests", dependencies: ["Word2Vec", "EmbeddingTestSupport"]),
     .testTarget(
-      name: "InputEmbeddingsTests", dependencies: ["InputEmbeddings", "EmbeddingTestSupport"]),
+      name: "InputEmbeddingsTests", dependencies: ["InputEmbeddings", "EmbeddingTestSupport"],
+      resources: [.copy("Fixtures")]),
     .testTarget(name: "ProjectionTests", dependencies: ["Projection", "EmbeddingTestSupport"]),
     .testTarget(
       name: "EmbedCLITests", dependencies: ["embed", "EmbeddingTestSupport"]),
