@@ -29,7 +29,9 @@ let package = Package(
 
     .target(
       name: "EmbeddingCore", dependencies: ["CZlib", "CLZMA"], swiftSettings: kernelSettings),
-    .target(name: "Tokenization", dependencies: ["EmbeddingCore"], swiftSettings: kernelSettings),
+    .target(
+      name: "Tokenization", dependencies: ["EmbeddingCore"], resources: [.copy("Resources")],
+      swiftSettings: kernelSettings),
     .target(
       name: "WordEmbeddings", dependencies: ["EmbeddingCore"], swiftSettings: kernelSettings),
     .target(

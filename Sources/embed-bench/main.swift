@@ -9,6 +9,7 @@ struct EmbedBench: ParsableCommand {
     subcommands: [
 
       // Tokenization
+      TokenizerIDs.self,
 
       // Word2Vec
 
