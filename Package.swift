@@ -68,7 +68,8 @@ let package = Package(
     .testTarget(
       name: "EmbeddingCoreTests", dependencies: ["EmbeddingCore", "EmbeddingTestSupport"]),
     .testTarget(
-      name: "TokenizationTests", dependencies: ["Tokenization", "EmbeddingTestSupport"]),
+      name: "TokenizationTests", dependencies: ["Tokenization", "EmbeddingTestSupport"],
+      resources: [.copy("Fixtures")]),
     .testTarget(
       name: "WordEmbeddingsTests", dependencies: ["WordEmbeddings", "EmbeddingTestSupport"]),
     .testTarget(name: "Word2VecTests", dependencies: ["Word2Vec", "EmbeddingTestSupport"]),

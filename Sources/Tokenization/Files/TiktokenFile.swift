@@ -37,13 +37,15 @@ public enum TiktokenFile {
       var line = contents[start..<end]
       if line.last == 0x0D { line = line.dropLast() }
       if line.isEmpty { continue }
+      let isUnterminatedLastLine = end == contents.count
       func fail(_ reason: String) -> EmbeddingError {
-        .malformed(path: path, location: "line \(lineNumber)", reason: reason)
+        .malformed(
+          path: path, location: "line \(lineNumber)",
+          reason: reason + (isUnterminatedLastLine ? " (the file looks truncated)" : ""))
       }
       guard let space = line.firstIndex(of: 0x20) else {
         throw fail(
-          "expected '<base64 token> <rank>', found '\(preview(line))'"
-            + (end == contents.count ? " (the file looks truncated)" : ""))
+          "expected '<base64 token> <rank>', found '\(preview(line))'")
       }
       let encoded = line[line.startIndex..<space]
       let rankText = line[(space + 1)...]
@@ -52,8 +54,7 @@ public enum TiktokenFile {
       }
       guard let rank = parseRank(rankText) else {
         throw fail(
-          "rank '\(preview(rankText))' is not a non-negative integer"
-            + (end == contents.count ? " (the file looks truncated)" : ""))
+          "rank '\(preview(rankText))' is not a non-negative integer")
       }
       guard seenRanks.insert(rank).inserted else { throw fail("rank \(rank) is given twice") }
       result.append((Array(data), rank))
