@@ -10,6 +10,7 @@ struct EmbedBench: ParsableCommand {
 
       // Tokenization
       TokenizerIDs.self,
+      TokenizerSpeed.self,
 
       // Word2Vec
 
