@@ -136,10 +136,10 @@ struct PinnedCase: Decodable {
       let scratch = MergeScratch()
       piece.withUnsafeBufferPointer { buffer in
         BytePairMerge.scan(
-          buffer.baseAddress!, count, readable: count, table: cl100k.table, scratch: scratch,
+          buffer.baseAddress!, count, readable: count, table: cl100k.table.lookup, scratch: scratch,
           into: &scanned)
         BytePairMerge.heap(
-          buffer.baseAddress!, count, readable: count, table: cl100k.table, scratch: scratch,
+          buffer.baseAddress!, count, readable: count, table: cl100k.table.lookup, scratch: scratch,
           into: &heaped)
       }
       #expect(scanned == heaped)

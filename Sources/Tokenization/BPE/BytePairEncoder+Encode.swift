@@ -93,7 +93,7 @@ extension BytePairEncoder {
             out.append(Int(rank))
           } else {
             BytePairMerge.encode(
-              base, tail.count, readable: tail.count, table: table,
+              base, tail.count, readable: tail.count, table: table.lookup,
               scratch: workspace.scratch, into: &out)
           }
         }
@@ -125,17 +125,14 @@ extension BytePairEncoder {
     _ bytes: UnsafeBufferPointer<UInt8>, allowedSpecial: SpecialTokenSet,
     disallowedSpecial: SpecialTokenSet, workspace: Workspace, into out: inout [Int]
   ) throws {
-    let allNames = specials.names
-    let allowed = allowedSpecial.resolve(allNames)
-    let disallowed =
-      disallowedSpecial == .all
-      ? allNames.subtracting(allowed) : disallowedSpecial.resolve(allNames)
-    if let found = specials.firstMatch(in: bytes, from: 0, names: disallowed) {
+    let (allowed, disallowed) = specials.resolve(
+      allowed: allowedSpecial, disallowed: disallowedSpecial)
+    if let found = specials.firstMatch(in: bytes, from: 0, candidates: disallowed) {
       throw EmbeddingError.disallowedSpecialToken(found.token.name)
     }
     var start = 0
     while true {
-      let match = specials.firstMatch(in: bytes, from: start, names: allowed)
+      let match = specials.firstMatch(in: bytes, from: start, candidates: allowed)
       let end = match?.position ?? bytes.count
       _ = appendOrdinary(UnsafeBufferPointer(rebasing: bytes[start..<end]), workspace: workspace,
         into: &out, readableEnd: bytes.count - start)
@@ -171,7 +168,8 @@ extension BytePairEncoder {
     _ workspace: Workspace, _ out: inout [Int]
   ) -> Int {
     let classes = UnsafePointer(ScalarClassTable.shared.classes)
-    let table = self.table
+    let table = self.table.lookup
+    let cache = workspace.cache
     var start = 0
     var lastPieceTokens = 0
     while start < count {
@@ -181,6 +179,15 @@ extension BytePairEncoder {
       if rank != RankTable.absent {
         out.append(Int(rank))
         lastPieceTokens = 1
+      } else if length <= PieceCache.maxPieceLength {
+        let before = out.count
+        if !cache.appendCached(base + start, length, readable: readable - start, into: &out) {
+          BytePairMerge.encode(
+            base + start, length, readable: readable - start, table: table,
+            scratch: workspace.scratch, into: &out)
+          cache.insert(base + start, length, readable: readable - start, ids: out[before...])
+        }
+        lastPieceTokens = out.count - before
       } else {
         let before = out.count
         BytePairMerge.encode(

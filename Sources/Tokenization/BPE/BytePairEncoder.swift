@@ -78,6 +78,7 @@ public final class BytePairEncoder: Sendable {
 /// Per-thread scratch memory for encoding, pooled so repeated calls reuse it.
 final class Workspace {
   let scratch = MergeScratch()
+  let cache = PieceCache()
 }
 
 /// A lock-protected stack of workspaces.

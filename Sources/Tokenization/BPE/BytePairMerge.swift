@@ -41,7 +41,7 @@ enum BytePairMerge {
   /// `readable` ≥ `length` is how many bytes may be read from `piece`.
   @inline(__always)
   static func encode(
-    _ piece: UnsafePointer<UInt8>, _ length: Int, readable: Int, table: RankTable,
+    _ piece: UnsafePointer<UInt8>, _ length: Int, readable: Int, table: RankLookup,
     scratch: MergeScratch, into out: inout [Int]
   ) {
     if length == 1 {
@@ -55,7 +55,7 @@ enum BytePairMerge {
 
   /// The simple merge: parts in an array, linear search for the lowest-ranked pair.
   static func scan(
-    _ piece: UnsafePointer<UInt8>, _ length: Int, readable: Int, table: RankTable,
+    _ piece: UnsafePointer<UInt8>, _ length: Int, readable: Int, table: RankLookup,
     scratch: MergeScratch, into out: inout [Int]
   ) {
     scratch.reserve(length)
@@ -97,7 +97,7 @@ enum BytePairMerge {
   ///
   /// - Complexity: O(n log n) for a piece of n bytes (so `"a" * 100_000` stays fast).
   static func heap(
-    _ piece: UnsafePointer<UInt8>, _ length: Int, readable: Int, table: RankTable,
+    _ piece: UnsafePointer<UInt8>, _ length: Int, readable: Int, table: RankLookup,
     scratch: MergeScratch, into out: inout [Int]
   ) {
     scratch.reserve(length)

@@ -24,26 +24,49 @@ struct SpecialTokens: Sendable {
     firstBytes = first
   }
 
+  /// Every special token's text.
   var names: Set<String> { Set(tokens.map(\.name)) }
 
-  /// The first occurrence, at or after `from`, of a token whose name is in `names`:
-  /// its position and the token, or nil.
+  /// The tokens to recognise and the tokens that are an error, like tiktoken: `.all` allowed
+  /// means every token; `.all` disallowed means every token not allowed. The common cases
+  /// allocate nothing.
+  func resolve(allowed: SpecialTokenSet, disallowed: SpecialTokenSet) -> (
+    allowed: [Token], disallowed: [Token]
+  ) {
+    if allowed == .all { return (tokens, disallowed == .all ? [] : pick(disallowed)) }
+    if allowed == .none { return ([], disallowed == .all ? tokens : pick(disallowed)) }
+    let allowedTokens = pick(allowed)
+    if disallowed == .all {
+      let allowedNames = Set(allowedTokens.map(\.name))
+      return (allowedTokens, tokens.filter { !allowedNames.contains($0.name) })
+    }
+    return (allowedTokens, pick(disallowed))
+  }
+
+  private func pick(_ set: SpecialTokenSet) -> [Token] {
+    switch set {
+    case .all: return tokens
+    case .some(let names): return tokens.filter { names.contains($0.name) }
+    }
+  }
+
+  /// The first occurrence, at or after `from`, of one of `candidates` (longest first at a
+  /// position): its position and the token, or nil.
   ///
   /// - Complexity: O(n) in the bytes searched (times the few tokens sharing a first byte).
   func firstMatch(
-    in bytes: UnsafeBufferPointer<UInt8>, from: Int, names: Set<String>
+    in bytes: UnsafeBufferPointer<UInt8>, from: Int, candidates: [Token]
   ) -> (position: Int, token: Token)? {
-    guard !names.isEmpty, let base = bytes.baseAddress else { return nil }
-    let candidates = tokens.filter { names.contains($0.name) && !$0.bytes.isEmpty }
-    guard !candidates.isEmpty else { return nil }
+    guard !candidates.isEmpty, let base = bytes.baseAddress else { return nil }
     var i = from
     let end = bytes.count
     while i < end {
       if firstBytes[Int(base[i])] {
         for token in candidates where token.bytes.count <= end - i && token.bytes[0] == base[i] {
-          if token.bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, base + i, $0.count) }) == 0 {
-            return (i, token)
+          let equal = token.bytes.withUnsafeBufferPointer { tokenBytes in
+            memcmp(tokenBytes.baseAddress!, base + i, tokenBytes.count) == 0
           }
+          if equal { return (i, token) }
         }
       }
       i += 1
