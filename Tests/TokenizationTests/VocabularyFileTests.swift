@@ -91,3 +91,32 @@ import Testing
     #expect(try Vocabulary.load(path: saved) == vocabulary)
   }
 }
+
+@Suite struct CompressedVocabularyTests {
+  @Test func truncatedGzipNamesFileAndLine() throws {
+    guard let source = SharedData.path("tokenizers/cl100k_base.tiktoken.gz") else { return }
+    let bytes = try Data(contentsOf: URL(fileURLWithPath: source))
+    let path = makeTemporaryDirectory("gz").appendingPathComponent("cut.tiktoken.gz").path
+    try bytes.prefix(20_000).write(to: URL(fileURLWithPath: path))
+    do {
+      _ = try TiktokenFile.read(path: path)
+      Issue.record("a truncated .gz must be an error")
+    } catch let EmbeddingError.malformed(errorPath, location, reason) {
+      #expect(errorPath == path && location.hasPrefix("line ") && reason.contains("truncated"))
+    }
+  }
+
+  @Test func truncatedEncoderJSONIsAnError() throws {
+    guard let dir = SharedData.path("tokenizers/gpt2") else { return }
+    let target = makeTemporaryDirectory("gpt2cut")
+    let json = try Data(contentsOf: URL(fileURLWithPath: dir + "/encoder.json"))
+    try json.prefix(500_000).write(to: target.appendingPathComponent("encoder.json"))
+    try FileManager.default.copyItem(
+      atPath: dir + "/vocab.bpe", toPath: target.appendingPathComponent("vocab.bpe").path)
+    #expect(throws: EmbeddingError.self) {
+      try GPT2VocabularyFiles.read(
+        encoderJSON: target.appendingPathComponent("encoder.json").path,
+        vocabBPE: target.appendingPathComponent("vocab.bpe").path)
+    }
+  }
+}

@@ -37,9 +37,10 @@ public enum GPT2VocabularyFiles {
     do {
       object = try JSONSerialization.jsonObject(with: Data(jsonBytes))
     } catch {
+      let lines = jsonBytes.reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
       throw EmbeddingError.malformed(
-        path: encoderJSON, location: "byte 0",
-        reason: "not valid JSON (\(error.localizedDescription)); the file may be truncated")
+        path: encoderJSON, location: "line \(lines)",
+        reason: "not valid JSON (\(error.localizedDescription)); is the file truncated?")
     }
     guard let encoder = object as? [String: Any] else {
       throw EmbeddingError.malformed(

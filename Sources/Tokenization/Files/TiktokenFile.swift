@@ -17,7 +17,20 @@ public enum TiktokenFile {
   ///   (no space, bad base64, bad rank, a token or rank given twice), or `.io`.
   /// - Complexity: O(file size).
   public static func read(path: String) throws -> [(bytes: [UInt8], rank: Int)] {
-    let contents = try ByteStream.readAll(path: path)
+    let stream = try ByteStream(path: path)
+    var contents: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 1 << 20)
+    do {
+      while case let n = try stream.read(into: &chunk), n > 0 {
+        contents.append(contentsOf: chunk[0..<n])
+      }
+    } catch EmbeddingError.malformed(_, let location, let reason) {
+      // A cut or corrupt .gz/.xz: name the first line that could not be read.
+      let complete = contents.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+      throw EmbeddingError.malformed(
+        path: path, location: "line \(complete + 1)",
+        reason: "\(reason) (\(location) of the compressed file, after \(complete) complete lines)")
+    }
     return try parse(contents, path: path)
   }
 
