@@ -7,7 +7,18 @@ final class MergeScratch {
   private(set) var starts: UnsafeMutablePointer<Int32> = .allocate(capacity: 1)
   private(set) var ranks: UnsafeMutablePointer<UInt32> = .allocate(capacity: 1)
   private(set) var links: UnsafeMutablePointer<Int32> = .allocate(capacity: 1)
-  var heap: [UInt64] = []
+  private var heap: UnsafeMutablePointer<UInt64> = .allocate(capacity: 1)
+  private var heapCapacity = 1
+
+  /// Memory for a heap of `count` entries (reused between pieces).
+  func heapStorage(_ count: Int) -> UnsafeMutablePointer<UInt64> {
+    if count > heapCapacity {
+      heap.deallocate()
+      heapCapacity = count
+      heap = .allocate(capacity: count)
+    }
+    return heap
+  }
 
   /// Makes room for a piece of `length` bytes.
   @inline(__always)
@@ -29,6 +40,7 @@ final class MergeScratch {
     starts.deallocate()
     ranks.deallocate()
     links.deallocate()
+    heap.deallocate()
   }
 }
 
@@ -104,40 +116,42 @@ enum BytePairMerge {
     let next = scratch.starts  // next[i]: start of the part after the part starting at i
     let pairRank = scratch.ranks  // rank of part i merged with its successor
     let previous = scratch.links
-    var heap = scratch.heap
-    scratch.heap = []  // take unique ownership so appends do not copy
-    heap.removeAll(keepingCapacity: true)
+    // A binary min-heap of (rank << 32 | position) in scratch memory. At most n - 1 initial
+    // entries plus two per merge (< n merges): 3n slots always suffice.
+    let heap = scratch.heapStorage(3 * length)
+    var heapCount = 0
     let n = Int32(length)
     @inline(__always) func rankOf(_ from: Int32, _ to: Int32) -> UInt32 {
       table.rank(piece + Int(from), Int(to - from), readable: readable - Int(from))
     }
-    @inline(__always) func push(_ rank: UInt32, _ position: Int32) {
-      heap.append(UInt64(rank) << 32 | UInt64(UInt32(position)))
-      var child = heap.count - 1
-      while child > 0 {
-        let parent = (child - 1) >> 1
-        if heap[parent] <= heap[child] { break }
-        heap.swapAt(parent, child)
-        child = parent
+    @inline(__always) func siftDown(_ start: Int, _ value: UInt64) {
+      var hole = start
+      while true {
+        var child = 2 * hole + 1
+        if child >= heapCount { break }
+        if child + 1 < heapCount && heap[child + 1] < heap[child] { child += 1 }
+        if value <= heap[child] { break }
+        heap[hole] = heap[child]
+        hole = child
       }
+      heap[hole] = value
+    }
+    @inline(__always) func push(_ rank: UInt32, _ position: Int32) {
+      let value = UInt64(rank) << 32 | UInt64(UInt32(position))
+      var hole = heapCount
+      heapCount += 1
+      while hole > 0 {
+        let parent = (hole - 1) >> 1
+        if heap[parent] <= value { break }
+        heap[hole] = heap[parent]
+        hole = parent
+      }
+      heap[hole] = value
     }
     @inline(__always) func pop() -> UInt64 {
       let top = heap[0]
-      let last = heap.removeLast()
-      if !heap.isEmpty {
-        heap[0] = last
-        var parent = 0
-        let count = heap.count
-        while true {
-          let left = 2 * parent + 1
-          if left >= count { break }
-          var smallest = left
-          if left + 1 < count && heap[left + 1] < heap[left] { smallest = left + 1 }
-          if heap[parent] <= heap[smallest] { break }
-          heap.swapAt(parent, smallest)
-          parent = smallest
-        }
-      }
+      heapCount -= 1
+      if heapCount > 0 { siftDown(0, heap[heapCount]) }
       return top
     }
     for i in 0..<n {
@@ -147,10 +161,18 @@ enum BytePairMerge {
     for i in 0..<(n - 1) {
       let rank = rankOf(i, i + 2)
       pairRank[Int(i)] = rank
-      if rank != RankTable.absent { push(rank, i) }
+      if rank != RankTable.absent {
+        heap[heapCount] = UInt64(rank) << 32 | UInt64(UInt32(i))
+        heapCount += 1
+      }
+    }
+    var parent = heapCount / 2 - 1
+    while parent >= 0 {  // Floyd's O(n) heapify
+      siftDown(parent, heap[parent])
+      parent -= 1
     }
     pairRank[Int(n - 1)] = RankTable.absent
-    while !heap.isEmpty {
+    while heapCount > 0 {
       let top = pop()
       let rank = UInt32(top >> 32)
       let i = Int32(truncatingIfNeeded: top & 0xFFFF_FFFF)
@@ -180,6 +202,5 @@ enum BytePairMerge {
       out.append(Int(rankOf(i, next[Int(i)])))
       i = next[Int(i)]
     }
-    scratch.heap = heap
   }
 }
