@@ -29,7 +29,9 @@ let package = Package(
 
     .target(
       name: "EmbeddingCore", dependencies: ["CZlib", "CLZMA"], swiftSettings: kernelSettings),
-    .target(name: "Tokenization", dependencies: ["EmbeddingCore"], swiftSettings: kernelSettings),
+    .target(
+      name: "Tokenization", dependencies: ["EmbeddingCore"], resources: [.copy("Resources")],
+      swiftSettings: kernelSettings),
     .target(
       name: "WordEmbeddings", dependencies: ["EmbeddingCore"], swiftSettings: kernelSettings),
     .target(
@@ -66,7 +68,8 @@ let package = Package(
     .testTarget(
       name: "EmbeddingCoreTests", dependencies: ["EmbeddingCore", "EmbeddingTestSupport"]),
     .testTarget(
-      name: "TokenizationTests", dependencies: ["Tokenization", "EmbeddingTestSupport"]),
+      name: "TokenizationTests", dependencies: ["Tokenization", "EmbeddingTestSupport"],
+      resources: [.copy("Fixtures")]),
     .testTarget(
       name: "WordEmbeddingsTests", dependencies: ["WordEmbeddings", "EmbeddingTestSupport"]),
     .testTarget(name: "Word2VecTests", dependencies: ["Word2Vec", "EmbeddingTestSupport"]),

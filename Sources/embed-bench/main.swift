@@ -9,6 +9,8 @@ struct EmbedBench: ParsableCommand {
     subcommands: [
 
       // Tokenization
+      TokenizerIDs.self,
+      TokenizerSpeed.self,
 
       // Word2Vec
 

@@ -15,6 +15,8 @@ struct Embed: AsyncParsableCommand {
       Quickstart.self,
 
       // Tokenization (tokenize, train-bpe)
+      Tokenize.self,
+      TrainBPE.self,
 
       // Word2Vec (train)
 

@@ -33,6 +33,7 @@ struct QuickstartSteps {
     Terminal.heading("EmbeddingKit quickstart")
 
     // 1. text -> tokens -> token IDs
+    try tokenizationStep()
 
     // 2. Word2Vec training (writes <output>/vectors.bin)
 
