@@ -71,7 +71,8 @@ let package = Package(
       name: "TokenizationTests", dependencies: ["Tokenization", "EmbeddingTestSupport"],
       resources: [.copy("Fixtures")]),
     .testTarget(
-      name: "WordEmbeddingsTests", dependencies: ["WordEmbeddings", "EmbeddingTestSupport"]),
+      name: "WordEmbeddingsTests", dependencies: ["WordEmbeddings", "EmbeddingTestSupport"],
+      resources: [.copy("Fixtures")]),
     .testTarget(name: "Word2VecTests", dependencies: ["Word2Vec", "EmbeddingTestSupport"]),
     .testTarget(
       name: "InputEmbeddingsTests", dependencies: ["InputEmbeddings", "EmbeddingTestSupport"],

@@ -21,6 +21,7 @@ struct Embed: AsyncParsableCommand {
       // Word2Vec (train)
 
       // Word vectors (similar, analogy, evaluate, convert)
+      Similar.self, Analogy.self, Evaluate.self, Convert.self,
 
       // LLM input embeddings (inputs, train-lm)
 

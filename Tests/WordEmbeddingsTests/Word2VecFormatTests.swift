@@ -1,0 +1,95 @@
+import EmbeddingCore
+import EmbeddingTestSupport
+import Foundation
+import Testing
+
+@testable import WordEmbeddings
+
+@Suite struct Word2VecFormatTests {
+  @Test func readsGensimBinaryWithAndWithoutRowNewlines() throws {
+    let a = try WordVectors.load(contentsOf: Fixture.path("small.bin"))
+    let b = try WordVectors.load(contentsOf: Fixture.path("small-newlines.bin"))
+    #expect(a.count == 400 && a.dimension == 16)
+    #expect(a.words == b.words)
+    #expect(Array(a.matrix.buffer) == Array(b.matrix.buffer))
+    #expect(a.words[0] == "the")
+    #expect(try VectorFormat.detect(path: Fixture.path("small.bin")) == .word2vecBinary)
+    #expect(try VectorFormat.detect(path: Fixture.path("small-newlines.bin")) == .word2vecBinary)
+  }
+
+  @Test func textAndGloveMatchBinary() throws {
+    let binary = Fixture.vectors
+    for (name, format) in [("small.txt", VectorFormat.word2vecText), ("small.glove.txt", .glove)] {
+      #expect(try VectorFormat.detect(path: Fixture.path(name)) == format)
+      let text = try WordVectors.load(contentsOf: Fixture.path(name))
+      #expect(text.words == binary.words)
+      // gensim prints float32 with repr(): shortest round-trip, so values are exact.
+      #expect(Array(text.matrix.buffer) == Array(binary.matrix.buffer))
+    }
+  }
+
+  @Test func limitReadsOnlyTheFirstWords() throws {
+    for name in ["small.bin", "small-newlines.bin", "small.txt", "small.glove.txt"] {
+      let wv = try WordVectors.load(contentsOf: Fixture.path(name), options: .init(limit: 7))
+      #expect(wv.count == 7)
+      #expect(wv.words == Array(Fixture.vectors.words.prefix(7)))
+      #expect(wv.matrix.row(6) == Fixture.vectors.matrix.row(6))
+    }
+  }
+
+  @Test func roundTripsEveryWord2VecFlavour() throws {
+    let dir = makeTemporaryDirectory("wv-roundtrip")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let original = Fixture.vectors
+    for format in [VectorFormat.word2vecBinary, .word2vecText, .fastTextVec, .glove] {
+      let path = dir.appendingPathComponent("v.\(format.rawValue)").path
+      try original.write(to: path, format: format)
+      let back = try WordVectors.load(contentsOf: path)
+      #expect(back.words == original.words, "\(format)")
+      #expect(Array(back.matrix.buffer) == Array(original.matrix.buffer), "\(format)")
+    }
+  }
+
+  @Test func writingRefusesWordsWithSpaces() throws {
+    let wv = try WordVectors(words: ["new york"], matrix: Matrix(rows: 1, columns: 2))
+    let path = makeTemporaryDirectory().appendingPathComponent("x.bin").path
+    #expect(throws: EmbeddingError.self) { try wv.write(to: path, format: .word2vecBinary) }
+    #expect(!FileManager.default.fileExists(atPath: path))
+  }
+}
+
+/// Files big enough to be parsed in several parallel blocks.
+@Suite struct ParallelParseTests {
+  private func vectors(rows: Int) throws -> WordVectors {
+    var values: [Float] = []
+    for r in 0..<rows { values += [Float(r), Float(r) / 7, -Float(r) / 3] }
+    return try WordVectors(
+      words: (0..<rows).map { "w\($0)" }, matrix: Matrix(rows: rows, columns: 3, values: values))
+  }
+
+  @Test func manyRowsRoundTripInEveryTextAndBinaryFormat() throws {
+    let dir = makeTemporaryDirectory("wv-parallel")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let original = try vectors(rows: 9_000)
+    for format in [VectorFormat.word2vecBinary, .word2vecText, .glove] {
+      let path = dir.appendingPathComponent("v.\(format.rawValue)").path
+      try original.write(to: path, format: format)
+      let back = try WordVectors.load(contentsOf: path)
+      #expect(back.words == original.words)
+      #expect(Array(back.matrix.buffer) == Array(original.matrix.buffer))
+    }
+  }
+
+  @Test func errorsLateInTheFileNameTheirLine() throws {
+    var text = "9000 3\n"
+    for r in 0..<9_000 { text += r == 8_500 ? "w\(r) 1 nan 2\n" : "w\(r) 1 2 3\n" }
+    let path = Fixture.temporaryFile("late.txt", Array(text.utf8))
+    #expect(
+      throws: EmbeddingError.malformed(
+        path: path, location: "line 8502",
+        reason: "value 2 is nan; use nonFinite: .allow (--allow-non-finite) to keep it")
+    ) {
+      try WordVectors.load(contentsOf: path)
+    }
+  }
+}
