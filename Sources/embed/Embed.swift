@@ -24,6 +24,7 @@ struct Embed: AsyncParsableCommand {
       Similar.self, Analogy.self, Evaluate.self, Convert.self,
 
       // LLM input embeddings (inputs, train-lm)
+      Inputs.self, TrainLM.self,
 
       // Projection (plot)
 
