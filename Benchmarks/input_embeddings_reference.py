@@ -174,7 +174,7 @@ def speed(args):
 
     def forward():
         np.take(wte, ids, axis=0, out=out)
-        out += wpe                                              # broadcast over the batch
+        out[...] += wpe                                         # broadcast over the batch
 
     def backward_add_at():
         dwte[np.unique(flat)] = 0                               # zero only the rows used

@@ -18,6 +18,7 @@ struct EmbedBench: ParsableCommand {
       VectorsSearchBench.self, VectorsLoadBench.self, VectorsFuzzBench.self,
 
       // Input embeddings
+      InputLayerBench.self,
 
       // Projection
 

@@ -53,8 +53,20 @@ import Testing
     }
     #expect(Set(l.tokenEmbedding.touchedRows ?? []) == [3, 1, 7])
     l.zeroGradients()
-    #expect(dwte.buffer.allSatisfy { $0 == 0 })
-    #expect(dwpe.buffer.allSatisfy { $0 == 0 })
+    #expect(l.tokenEmbedding.gradient!.buffer.allSatisfy { $0 == 0 })
+    #expect(l.positionEmbedding.gradient!.buffer.allSatisfy { $0 == 0 })
+    // After a (lazy) zeroing, the next backward pass replaces rows instead of adding.
+    l.zeroGradients()
+    try l.backward(ids, batchSize: 2, contextLength: 3, outputGradient: g)
+    let again = try #require(l.tokenEmbedding.gradient)
+    for k in 0..<19 {
+      #expect(again[3, k] == g.values[0, k] + g.values[2, k] + g.values[5, k])
+      #expect(again[7, k] == g.values[3, k])
+    }
+    // A row used in one batch but not the next reads as zero after zeroing.
+    l.zeroGradients()
+    try l.backward([0, 0, 0, 0, 0, 0], batchSize: 2, contextLength: 3, outputGradient: g)
+    #expect(l.tokenEmbedding.gradient!.row(3).allSatisfy { $0 == 0 })
   }
 
   @Test func paddingRowStaysZeroAndGetsNoGradient() throws {

@@ -22,11 +22,19 @@ public final class EmbeddingTable: @unchecked Sendable {
   public let paddingIndex: Int?
   /// When true, backward passes compute no gradient for this table and optimisers skip it.
   public var isFrozen = false
-  /// The gradient of the loss with respect to `weights` (allocated at the first backward pass).
-  public private(set) var gradient: Matrix?
+  /// The gradient of the loss with respect to `weights` (allocated at the first backward
+  /// pass; nil before it or while frozen). Read it through this property after
+  /// `zeroGradient()`: zeroing is lazy and this accessor applies it.
+  public var gradient: Matrix? {
+    guard storage != nil else { return nil }
+    return gradientForWriting()
+  }
+  private var storage: Matrix?
   private var touched: [Int32] = []
   private var isTouched: [Bool] = []
   private var allTouched = false
+  private var isPending: [Bool] = []
+  private var pendingList: [Int32] = []
 
   /// Number of rows.
   public var rows: Int { weights.rows }
@@ -88,26 +96,68 @@ public final class EmbeddingTable: @unchecked Sendable {
     if let pad = paddingIndex { weights.rowPointer(pad).update(repeating: 0, count: c) }
   }
 
-  /// The gradient, allocating it on first use.
+  /// The gradient, allocating it on first use, with every row up to date (pending zeroes
+  /// applied): for dense accumulation.
   func gradientForWriting() -> Matrix {
-    if let gradient { return gradient }
-    let g = Matrix(rows: rows, columns: dimension)
-    gradient = g
-    isTouched = [Bool](repeating: false, count: rows)
+    let g = gradientStorage()
+    flushPendingZeroes()
     return g
   }
 
-  /// Records that rows `ids` will receive gradient (before a scatter-add).
-  func markTouched(_ ids: UnsafeBufferPointer<Int32>) {
-    guard !allTouched else { return }
+  /// The gradient's storage without applying pending zeroes: only for the scatter kernel,
+  /// which assigns (rather than adds) the first write of each pending row.
+  func gradientStorage() -> Matrix {
+    if let storage { return storage }
+    let g = Matrix(rows: rows, columns: dimension)
+    storage = g
     if isTouched.isEmpty { isTouched = [Bool](repeating: false, count: rows) }
+    isPending = [Bool](repeating: false, count: rows)
+    return g
+  }
+
+  /// Records that rows `ids` (a `[batch, context]` batch) will receive gradient before a
+  /// scatter-add, and returns per position 1 if the kernel must *assign* (the row's first write
+  /// since a lazy zeroing) or 0 if it must add. "First" follows the kernel's order: position t
+  /// outer, example b inner.
+  func markTouched(_ ids: UnsafeBufferPointer<Int32>, batch: Int, context: Int) -> [UInt8] {
+    var assign = [UInt8](repeating: 0, count: ids.count)
+    if isTouched.isEmpty { isTouched = [Bool](repeating: false, count: rows) }
+    if isPending.isEmpty { isPending = [Bool](repeating: false, count: rows) }
+    let padding = paddingIndex ?? -1
+    let everything = allTouched
+    var added: [Int32] = []
     isTouched.withUnsafeMutableBufferPointer { mark in
-      for id in ids where !mark[Int(id)] {
-        mark[Int(id)] = true
-        touched.append(id)
+      isPending.withUnsafeMutableBufferPointer { pending in
+        for t in 0..<context {
+          for b in 0..<batch {
+            let i = b * context + t
+            let r = Int(ids[i])
+            guard r != padding else { continue }
+            if pending[r] {
+              pending[r] = false
+              assign[i] = 1
+            }
+            if !everything && !mark[r] {
+              mark[r] = true
+              added.append(Int32(r))
+            }
+          }
+        }
       }
     }
+    touched += added
     if touched.count * 2 > rows { allTouched = true }
+    return assign
+  }
+
+  /// Zeroes rows whose zeroing was deferred by `zeroGradient()`.
+  private func flushPendingZeroes() {
+    guard let storage, !pendingList.isEmpty else { return }
+    for id in pendingList where isPending[Int(id)] {
+      storage.rowPointer(Int(id)).update(repeating: 0, count: dimension)
+      isPending[Int(id)] = false
+    }
+    pendingList.removeAll(keepingCapacity: true)
   }
 
   /// Records that every row may hold gradient (after a dense update such as an output layer).
@@ -116,19 +166,28 @@ public final class EmbeddingTable: @unchecked Sendable {
   /// The rows that hold non-zero gradient since the last `zeroGradient()`, or nil for "all".
   public var touchedRows: [Int32]? { allTouched ? nil : touched }
 
-  /// Sets the gradient to zero, clearing only the rows touched since the last call.
+  /// Sets the gradient to zero. Only rows touched since the last call are cleared, and
+  /// lazily: a row's zeroing is deferred until the gradient is next read (`gradient`) or
+  /// assigned by the next backward pass, whose first write to the row then replaces instead
+  /// of adding (so a training step does not pay a separate pass over the rows it uses).
   ///
-  /// - Complexity: O(touched rows × dimension).
+  /// - Complexity: O(touched rows).
   public func zeroGradient() {
-    guard let gradient else { return }
+    guard let storage else { return }
     if allTouched {
-      gradient.baseAddress.update(repeating: 0, count: gradient.count)
+      storage.baseAddress.update(repeating: 0, count: storage.count)
       isTouched = [Bool](repeating: false, count: rows)
+      isPending = [Bool](repeating: false, count: rows)
+      pendingList.removeAll(keepingCapacity: true)
     } else {
       for id in touched {
-        gradient.rowPointer(Int(id)).update(repeating: 0, count: dimension)
         isTouched[Int(id)] = false
+        if !isPending[Int(id)] {
+          isPending[Int(id)] = true
+          pendingList.append(id)
+        }
       }
+      if pendingList.count * 2 > rows { flushPendingZeroes() }
     }
     touched.removeAll(keepingCapacity: true)
     allTouched = false

@@ -10,6 +10,8 @@ enum EncoderKernels {
   /// - out: (B,T,C) row-major, written.
   /// - ids: (B,T) token IDs, each in 0..<V (checked by the caller).
   /// - wte: (V,C) token embedding.  wpe: (maxT,C) positional embedding, T <= maxT.
+  ///
+  /// Loops run t outer, b inner, so the `wpe[t]` piece stays in L1 across the batch.
   static func forward(
     out: UnsafeMutablePointer<Float>, ids: UnsafePointer<Int32>, wte: UnsafePointer<Float>,
     wpe: UnsafePointer<Float>, batch B: Int, context T: Int, channels C: Int
@@ -17,39 +19,47 @@ enum EncoderKernels {
     ParallelWork.forEachChunk(C, granule: 16, work: B * T * C) { cols in
       let c0 = cols.lowerBound
       let n = cols.count
-      for b in 0..<B {
-        for t in 0..<T {
+      for t in 0..<T {
+        let p = wpe + t * C + c0
+        for b in 0..<B {
           let bt = b * T + t
-          let o = out + bt * C + c0
-          let e = wte + Int(ids[bt]) * C + c0
-          let p = wpe + t * C + c0
-          addRows(e, p, into: o, n)
+          addRows(wte + Int(ids[bt]) * C + c0, p, into: out + bt * C + c0, n)
         }
       }
     }
   }
 
-  /// dwte[ids[b,t],:] += dout[b,t,:] (skipping `paddingID` and a frozen table);
-  /// dwpe[t,:] += Σ_b dout[b,t,:] (unless frozen).
+  /// dwte[ids[b,t],:] += dout[b,t,:] (or = where `assign[b·T+t]` is 1: the row's first write
+  /// since a lazy zeroing), skipping `paddingID`; dwpe[t,:] += Σ_b dout[b,t,:].
   ///
   /// - dout: (B,T,C) gradient of the loss with respect to the layer's output.
-  /// - ids: (B,T).  dwte: (V,C) or nil if frozen.  dwpe: (maxT,C) or nil if frozen.
+  /// - ids: (B,T).  assign: (B,T) flags or nil.  dwte: (V,C), nil if frozen.
+  /// - dwpe: (maxT,C), nil if frozen.
+  ///
+  /// Loops run t outer, b inner, so the `dwpe[t]` piece stays in L1 across the batch.
   static func backward(
     dwte: UnsafeMutablePointer<Float>?, dwpe: UnsafeMutablePointer<Float>?,
-    dout: UnsafePointer<Float>, ids: UnsafePointer<Int32>, paddingID: Int32,
-    batch B: Int, context T: Int, channels C: Int
+    dout: UnsafePointer<Float>, ids: UnsafePointer<Int32>, assign: UnsafePointer<UInt8>?,
+    paddingID: Int32, batch B: Int, context T: Int, channels C: Int
   ) {
     guard dwte != nil || dwpe != nil else { return }
     ParallelWork.forEachChunk(C, granule: 16, work: B * T * C) { cols in
       let c0 = cols.lowerBound
       let n = cols.count
-      for b in 0..<B {
-        for t in 0..<T {
+      for t in 0..<T {
+        for b in 0..<B {
           let bt = b * T + t
           let d = dout + bt * C + c0
           if let dwte {
             let id = ids[bt]
-            if id != paddingID { accumulate(d, into: dwte + Int(id) * C + c0, n) }
+            if id != paddingID {
+              let row = dwte + Int(id) * C + c0
+              if let assign, assign[bt] != 0 {
+                row.update(from: d, count: n)
+              } else {
+                accumulate(d, into: row, n)
+              }
+            }
           }
           if let dwpe { accumulate(d, into: dwpe + t * C + c0, n) }
         }

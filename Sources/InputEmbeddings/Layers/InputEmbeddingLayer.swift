@@ -150,18 +150,21 @@ public final class InputEmbeddingLayer: @unchecked Sendable {
     guard let idBase = ids.baseAddress else { return }
     var dwte: UnsafeMutablePointer<Float>? = nil
     var dwpe: UnsafeMutablePointer<Float>? = nil
+    var assign: [UInt8] = []
     if !tokenEmbedding.isFrozen {
-      dwte = tokenEmbedding.gradientForWriting().baseAddress
-      tokenEmbedding.markTouched(ids)
+      dwte = tokenEmbedding.gradientStorage().baseAddress
+      assign = tokenEmbedding.markTouched(ids, batch: batchSize, context: contextLength)
     }
     if !positionEmbedding.isFrozen {
       dwpe = positionEmbedding.gradientForWriting().baseAddress
       positionEmbedding.markAllTouched()
     }
-    EncoderKernels.backward(
-      dwte: dwte, dwpe: dwpe, dout: outputGradient.values.baseAddress, ids: idBase,
-      paddingID: Int32(clamping: tokenEmbedding.paddingIndex ?? -1), batch: batchSize,
-      context: contextLength, channels: dimension)
+    assign.withUnsafeBufferPointer { assign in
+      EncoderKernels.backward(
+        dwte: dwte, dwpe: dwpe, dout: outputGradient.values.baseAddress, ids: idBase,
+        assign: assign.baseAddress, paddingID: Int32(clamping: tokenEmbedding.paddingIndex ?? -1),
+        batch: batchSize, context: contextLength, channels: dimension)
+    }
   }
 
   /// Zeroes both tables' gradients (only the rows touched since the last call).

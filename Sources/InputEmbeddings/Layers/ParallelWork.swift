@@ -5,8 +5,13 @@ import Foundation
 /// Work below `minimumWork` elements runs on the calling thread (thread start-up costs more
 /// than it saves, and debug-build tests stay single-threaded and simple).
 enum ParallelWork {
-  /// Cores to use.
-  static let threads = max(1, ProcessInfo.processInfo.activeProcessorCount)
+  /// Cores to use: `EMBEDDINGKIT_THREADS` if set, else all active cores.
+  static let threads: Int = {
+    if let text = ProcessInfo.processInfo.environment["EMBEDDINGKIT_THREADS"], let n = Int(text) {
+      return max(1, n)
+    }
+    return max(1, ProcessInfo.processInfo.activeProcessorCount)
+  }()
 
   /// Calls `body(range)` for contiguous pieces of `0..<count` (pieces rounded to `granule`),
   /// concurrently when `work` is at least `minimumWork`.
