@@ -41,6 +41,7 @@ struct QuickstartSteps {
     try wordVectorsStep()
 
     // 4. LLM input embeddings
+    try inputEmbeddingsStep()
 
     // 5. 2-D plot (writes <output>/plot.svg, plot.html)
 
