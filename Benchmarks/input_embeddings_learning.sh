@@ -3,12 +3,12 @@
 # random initialisation vs Word2Vec initialisation (same data, steps, seed), against the
 # unigram baseline. Word2Vec vectors (dim 64) come from the word2vec C tool on en-words-1m.txt
 # (Benchmarks/setup.sh installs it into the venv). Results: BENCHMARKS.md, section "inputs".
-# Usage: Benchmarks/input_embeddings_learning.sh [max-bytes] [steps-per-epoch] [epochs]
+# Usage: Benchmarks/input_embeddings_learning.sh [max-bytes] [steps-per-epoch] [epochs] [seed]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$here/.."
 data="$root/../shared/data/corpus"
-bytes="${1:-2000000}"; steps="${2:-300}"; epochs="${3:-2}"
+bytes="${1:-2000000}"; steps="${2:-300}"; epochs="${3:-2}"; seed="${4:-123}"
 venv="${EMBEDDINGKIT_VENV:-$here/.venv}"
 out="${TMPDIR:-/tmp}/embeddingkit-lm"; mkdir -p "$out"
 if [ ! -f "$out/w2v64.bin" ]; then
@@ -18,7 +18,7 @@ fi
 cd "$root"
 swift build -c release --product embed > /dev/null
 common=(--max-bytes "$bytes" --dim 64 --context 32 --batch 16 --epochs "$epochs" --steps-per-epoch "$steps"
-        --eval-every 100 --vocab-limit 4096 --seed 123 --quiet)
+        --eval-every 100 --vocab-limit 4096 --seed "$seed" --quiet)
 echo "== random init"; uptime
 .build/release/embed train-lm "$data/en-raw.txt.xz" "${common[@]}" --curve "$out/random.csv" --output "$out/random.bin"
 echo "== Word2Vec init"; uptime

@@ -236,7 +236,7 @@ def main():
     b.add_argument("--stride", type=int, default=4)
     b.add_argument("--batch", type=int, default=8)
     b.add_argument("--keep-last", action="store_true")
-    b.add_argument("--first", type=int, default=1, help="print only the first N batches")
+    b.add_argument("--first", type=int, default=1, help="print only the first N batches (0 = all)")
     s = sub.add_parser("speed")
     s.add_argument("--vocab", type=int, default=50257)
     s.add_argument("--dim", type=int, default=768)
@@ -251,7 +251,7 @@ def main():
         with open(args.file, encoding="utf-8") as fh:
             ids = gpt2_encoding().encode(fh.read(), allowed_special={"<|endoftext|>"})
         out = batches(ids, args.max_length, args.stride, args.batch, not args.keep_last)
-        print(json.dumps(out[:args.first]))
+        print(json.dumps(out[:args.first] if args.first > 0 else out))
     else:
         speed(args)
 

@@ -25,6 +25,7 @@ struct Inputs: ParsableCommand {
         embed inputs corpus.txt.xz --max-length 256 --stride 128 --batch 4 --shuffle --seed 7
         embed inputs text.txt --weights gpt2/model.safetensors --max-length 1024
         embed inputs text.txt --json          # the first batch as JSON (to diff with Python)
+        embed inputs text.txt --json --json-batches 0   # every batch
       """)
 
   @Argument(help: "A text file (plain, .gz or .xz; '-' = standard input).")
@@ -69,8 +70,11 @@ struct Inputs: ParsableCommand {
   @Option(help: "How many values of each vector to print.")
   var values = 3
 
-  @Flag(help: "Print the first batch's inputs and targets as JSON and nothing else.")
+  @Flag(help: "Print batches' inputs and targets as JSON and nothing else.")
   var json = false
+
+  @Option(help: "With --json: how many batches to print (0 = all).")
+  var jsonBatches = 1
 
   func validate() throws {
     if (wte == nil) != (wpe == nil) { throw ValidationError("--wte and --wpe go together") }
@@ -85,7 +89,9 @@ struct Inputs: ParsableCommand {
       dataset: dataset, batchSize: batch, shuffle: shuffle, dropLast: !keepLast, seed: seed)
     let first = loader.batches(epoch: 0)[0]
     if json {
-      let object = [["inputs": first.inputRows, "targets": first.targetRows]]
+      let all = loader.batches(epoch: 0)
+      let count = jsonBatches > 0 ? min(jsonBatches, all.count) : all.count
+      let object = all.prefix(count).map { ["inputs": $0.inputRows, "targets": $0.targetRows] }
       let data = try JSONSerialization.data(withJSONObject: object)
       print(String(decoding: data, as: UTF8.self))
       return
