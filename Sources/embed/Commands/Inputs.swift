@@ -80,6 +80,9 @@ struct Inputs: ParsableCommand {
     if (wte == nil) != (wpe == nil) { throw ValidationError("--wte and --wpe go together") }
     if weights != nil && wte != nil { throw ValidationError("use --weights or --wte/--wpe, not both") }
     if values < 0 { throw ValidationError("--values must be >= 0") }
+    if !(1...EmbeddingTable.maximumDimension).contains(dim) {
+      throw ValidationError("--dim must be in 1...\(EmbeddingTable.maximumDimension) (got \(dim))")
+    }
   }
 
   func run() throws {
