@@ -98,3 +98,28 @@ import Testing
     }
   }
 }
+
+@Suite struct NextTokenDataTests {
+  @Test func heldOutPartIsTheTailAndUnseenTokensShareTheLastRow() throws {
+    let ids = [5, 6, 5, 6, 5, 7, 5, 6, 9, 8]  // last 20% = [9, 8], never seen in training
+    let data = try NextTokenData(tokenIDs: ids, validationFraction: 0.2, vocabularyLimit: nil)
+    #expect(data.vocabulary.originalIDs == [5, 6, 7, -1])
+    #expect(data.trainingIDs == [0, 1, 0, 1, 0, 2, 0, 1])
+    #expect(data.validationIDs == [3, 3])
+    #expect(abs(data.otherFraction - 0.2) < 1e-12)
+    #expect(throws: EmbeddingError.self) {
+      _ = try NextTokenData(tokenIDs: ids, validationFraction: 0, vocabularyLimit: nil)
+    }
+    #expect(throws: EmbeddingError.self) {
+      _ = try NextTokenData(tokenIDs: ids, validationFraction: 0.1, vocabularyLimit: 1)
+    }
+  }
+
+  @Test func gpt2SpellingMatchesEncoderJSON() {
+    #expect(GPT2ByteSpelling.spell(Array(" the".utf8)) == "Ġthe")
+    #expect(GPT2ByteSpelling.spell(Array("\n".utf8)) == "Ċ")
+    #expect(GPT2ByteSpelling.spell(Array("Hello!".utf8)) == "Hello!")
+    #expect(GPT2ByteSpelling.spell(Array("é".utf8)) == "Ã©")  // bytes C3 A9
+    #expect(GPT2ByteSpelling.spell([0]) == "Ā")
+  }
+}

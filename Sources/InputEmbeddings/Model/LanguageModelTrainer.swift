@@ -63,6 +63,9 @@ public final class LanguageModelTrainer {
     model: NextTokenModel, trainingIDs: [Int32], validationIDs: [Int32],
     options: LanguageModelTrainingOptions
   ) throws {
+    guard options.epochs >= 1 else {
+      throw EmbeddingError.invalidArgument("epochs must be at least 1 (got \(options.epochs))")
+    }
     guard options.contextLength <= model.contextLength else {
       throw EmbeddingError.invalidArgument(
         "context length \(options.contextLength) exceeds the model's positional table "
@@ -155,7 +158,7 @@ public final class LanguageModelTrainer {
       onEvaluation(e)
     }
     model.zeroGradients()
-    for epoch in 1...max(1, options.epochs) {
+    for epoch in 1...options.epochs {
       let batches = loader.batches(epoch: epoch)
       for index in 0..<perEpoch {
         if cancellation?.isCancelled == true { throw EmbeddingError.cancelled }
