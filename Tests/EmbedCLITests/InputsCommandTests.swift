@@ -28,7 +28,9 @@ import Testing
     let path = try tempFile("one two three four five six seven eight nine ten eleven twelve")
     let command = try Inputs.parse([path, "--max-length", "4", "--stride", "4", "--batch", "8"])
     #expect(throws: EmbeddingError.self) { try command.run() }
-    let keep = try Inputs.parse([path, "--max-length", "4", "--batch", "8", "--keep-last", "--dim", "4"])
+    let keep = try Inputs.parse([
+      path, "--max-length", "4", "--batch", "8", "--keep-last", "--dim", "4",
+    ])
     try keep.run()
   }
 

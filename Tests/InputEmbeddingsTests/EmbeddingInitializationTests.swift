@@ -35,7 +35,8 @@ import WordEmbeddings
       body.append(Data(bytes: m.baseAddress, count: m.count * 4))
       offset += m.count * 4
     }
-    let json = Data(("{\"__metadata__\":{\"format\":\"pt\"}," + header.joined(separator: ",") + "}").utf8)
+    let json = Data(
+      ("{\"__metadata__\":{\"format\":\"pt\"}," + header.joined(separator: ",") + "}").utf8)
     var data = Data()
     withUnsafeBytes(of: UInt64(json.count).littleEndian) { data.append(contentsOf: $0) }
     data.append(json)
@@ -49,15 +50,19 @@ import WordEmbeddings
     let wte = Matrix(rows: 6, columns: 4, values: (0..<24).map { Float($0) })
     let wpe = Matrix(rows: 3, columns: 4, values: (0..<12).map { -Float($0) })
     let path = dir.appendingPathComponent("model.safetensors").path
-    try writeSafetensors([("transformer.wte.weight", wte), ("transformer.wpe.weight", wpe)], to: path)
+    try writeSafetensors(
+      [("transformer.wte.weight", wte), ("transformer.wpe.weight", wpe)], to: path)
     let layer = try InputEmbeddingLayer(safetensorsPath: path)
     #expect(layer.vocabularySize == 6 && layer.contextLength == 3 && layer.dimension == 4)
     #expect(relativeError(layer.tokenEmbedding.weights, wte) == 0)
     let short = try InputEmbeddingLayer(safetensorsPath: path, contextLength: 2)
     #expect(short.contextLength == 2)
-    #expect(throws: EmbeddingError.self) { _ = try InputEmbeddingLayer(safetensorsPath: path, contextLength: 4) }
+    #expect(throws: EmbeddingError.self) {
+      _ = try InputEmbeddingLayer(safetensorsPath: path, contextLength: 4)
+    }
     let bad = dir.appendingPathComponent("bad.safetensors").path
-    try writeSafetensors([("wte.weight", wte), ("wpe.weight", Matrix(rows: 3, columns: 5))], to: bad)
+    try writeSafetensors(
+      [("wte.weight", wte), ("wpe.weight", Matrix(rows: 3, columns: 5))], to: bad)
     do {
       _ = try InputEmbeddingLayer(safetensorsPath: bad)
       Issue.record("mismatched dimensions were accepted")
@@ -86,11 +91,14 @@ import WordEmbeddings
     #expect("\(report)" == "3 of 4 tokens (75.0%) matched a word vector")
     // Scaled to a target spread, directions kept.
     let scaled = try EmbeddingTable(rows: 5, dimension: 2)
-    try scaled.initialize(from: vectors, tokenStrings: [" the", "King", " Paris", "zzz", nil], matchStandardDeviation: 0.02)
+    try scaled.initialize(
+      from: vectors, tokenStrings: [" the", "King", " Paris", "zzz", nil],
+      matchStandardDeviation: 0.02)
     let ratio = scaled.weights[1, 0] / scaled.weights[1, 1]
     #expect(abs(ratio - 0.75) < 1e-5)
     #expect(throws: EmbeddingError.self) {
-      try EmbeddingTable(rows: 5, dimension: 3).initialize(from: vectors, tokenStrings: Array(repeating: nil, count: 5))
+      try EmbeddingTable(rows: 5, dimension: 3).initialize(
+        from: vectors, tokenStrings: Array(repeating: nil, count: 5))
     }
   }
 }

@@ -136,7 +136,9 @@ import Testing
       let l = try InputEmbeddingLayer(vocabularySize: 3, contextLength: 2, dimension: c)
       l.initializeNormal(seed: 1)
       let x = try l.forward([2, 0], batchSize: 1, contextLength: 2)
-      #expect(x[0, 1, c - 1] == l.tokenEmbedding.weights[0, c - 1] + l.positionEmbedding.weights[1, c - 1])
+      #expect(
+        x[0, 1, c - 1] == l.tokenEmbedding.weights[0, c - 1] + l.positionEmbedding.weights[1, c - 1]
+      )
     }
   }
 
@@ -164,7 +166,8 @@ import Testing
     #expect(relativeError(a.tokenEmbedding.weights, b.tokenEmbedding.weights) == 0)
     let values = a.tokenEmbedding.weights.buffer
     let mean = values.reduce(0, +) / Float(values.count)
-    let sd = (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Float(values.count)).squareRoot()
+    let sd = (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Float(values.count))
+      .squareRoot()
     #expect(abs(mean) < 0.001)
     #expect(abs(sd - 0.02) < 0.001)
   }

@@ -31,7 +31,8 @@ import Testing
     let unigram = trainer.unigramValidationLoss()
     #expect(curve.count == 5)
     #expect(abs(curve[0].validationLoss - log(24)) < 0.1)  // small init: near uniform
-    #expect(curve.last!.validationLoss < unigram - 0.5, "\(curve.map(\.validationLoss)) vs \(unigram)")
+    #expect(
+      curve.last!.validationLoss < unigram - 0.5, "\(curve.map(\.validationLoss)) vs \(unigram)")
   }
 
   @Test func sgdLowersTheLossToo() throws {
@@ -87,13 +88,15 @@ import Testing
     }
     #expect(throws: EmbeddingError.self) {
       _ = try LanguageModelTrainer(
-        model: model, trainingIDs: Array(repeating: 10, count: 50), validationIDs: Array(repeating: 1, count: 50),
+        model: model, trainingIDs: Array(repeating: 10, count: 50),
+        validationIDs: Array(repeating: 1, count: 50),
         options: options)
     }
     options.contextLength = 5
     #expect(throws: EmbeddingError.self) {
       _ = try LanguageModelTrainer(
-        model: model, trainingIDs: Array(repeating: 1, count: 50), validationIDs: Array(repeating: 1, count: 50),
+        model: model, trainingIDs: Array(repeating: 1, count: 50),
+        validationIDs: Array(repeating: 1, count: 50),
         options: options)
     }
   }

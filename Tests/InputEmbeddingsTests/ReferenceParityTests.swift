@@ -12,7 +12,9 @@ import Testing
       tokenEmbeddingPath: FixtureFiles.path("model_wte.npy"),
       positionEmbeddingPath: FixtureFiles.path("model_wpe.npy"))
     let model = try NextTokenModel(inputLayer: layer, tiedOutput: tied)
-    if !tied { try model.outputWeights.load(try FixtureFiles.matrix("model_wout.npy"), source: "wout") }
+    if !tied {
+      try model.outputWeights.load(try FixtureFiles.matrix("model_wout.npy"), source: "wout")
+    }
     return model
   }
 
@@ -21,7 +23,8 @@ import Testing
     let ids = try FixtureFiles.ids("model_ids.npy")
     let targets = try FixtureFiles.ids("model_targets.npy")
     let m = try model(tied: tied)
-    let batch = Batch(batchSize: 3, contextLength: 5, inputs: ids, targets: targets, windowIndices: [0, 1, 2])
+    let batch = Batch(
+      batchSize: 3, contextLength: 5, inputs: ids, targets: targets, windowIndices: [0, 1, 2])
     let x = try m.inputLayer.forward(ids, batchSize: 3, contextLength: 5)
     #expect(relativeError(x.values, try FixtureFiles.matrix("model_\(tag)_x.npy")) <= 1e-5)
     let loss = try m.lossAndGradients(batch)

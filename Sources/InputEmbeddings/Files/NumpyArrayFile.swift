@@ -51,14 +51,17 @@ public enum NumpyArrayFile {
         path: path, location: "byte 6", reason: ".npy format version \(major) is not supported")
     }
     guard data.count >= headerStart + headerLength else {
-      throw EmbeddingError.malformed(path: path, location: "byte \(headerStart)", reason: "truncated header")
+      throw EmbeddingError.malformed(
+        path: path, location: "byte \(headerStart)", reason: "truncated header")
     }
     let header = String(decoding: data[headerStart..<(headerStart + headerLength)], as: UTF8.self)
-    guard let descr = value(of: "descr", in: header), let order = value(of: "fortran_order", in: header),
+    guard let descr = value(of: "descr", in: header),
+      let order = value(of: "fortran_order", in: header),
       let shapeText = value(of: "shape", in: header)
     else {
       throw EmbeddingError.malformed(
-        path: path, location: "header", reason: "header lacks descr, fortran_order or shape: \(header)")
+        path: path, location: "header",
+        reason: "header lacks descr, fortran_order or shape: \(header)")
     }
     guard order.hasPrefix("False") else {
       throw EmbeddingError.malformed(
@@ -117,7 +120,8 @@ public enum NumpyArrayFile {
 
   /// Writes `matrix` as a version 1.0 little-endian float32 `.npy` (shape (rows, columns)).
   public static func write(_ matrix: Matrix, to path: String) throws {
-    var header = "{'descr': '<f4', 'fortran_order': False, 'shape': (\(matrix.rows), \(matrix.columns)), }"
+    var header =
+      "{'descr': '<f4', 'fortran_order': False, 'shape': (\(matrix.rows), \(matrix.columns)), }"
     // Pad with spaces so that data starts on a 64-byte boundary, ending in a newline.
     let total = 10 + header.utf8.count + 1
     header += String(repeating: " ", count: (64 - total % 64) % 64) + "\n"
@@ -141,7 +145,9 @@ enum FloatConversion {
     case 4:
       UnsafeMutableRawPointer(out).copyMemory(from: source, byteCount: count * 4)
     case 8:
-      for i in 0..<count { out[i] = Float(source.loadUnaligned(fromByteOffset: i * 8, as: Double.self)) }
+      for i in 0..<count {
+        out[i] = Float(source.loadUnaligned(fromByteOffset: i * 8, as: Double.self))
+      }
     default:
       for i in 0..<count {
         let bits = source.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self)
@@ -158,7 +164,9 @@ enum FloatConversion {
     switch exponent {
     case 0: return sign * fraction * 0x1p-24
     case 31: return fraction == 0 ? sign * .infinity : .nan
-    default: return sign * (1 + fraction / 1024) * Float(sign: .plus, exponent: exponent - 15, significand: 1)
+    default:
+      return sign * (1 + fraction / 1024)
+        * Float(sign: .plus, exponent: exponent - 15, significand: 1)
     }
   }
 }

@@ -37,13 +37,18 @@ public struct SafetensorsFile: Sendable {
       throw EmbeddingError.io(path: path, reason: "cannot read: \(error.localizedDescription)")
     }
     guard data.count >= 8 else {
-      throw EmbeddingError.malformed(path: path, location: "byte 0", reason: "too short for safetensors")
+      throw EmbeddingError.malformed(
+        path: path, location: "byte 0", reason: "too short for safetensors")
     }
-    let length = data.withUnsafeBytes { Int(UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self))) }
+    let length = data.withUnsafeBytes {
+      Int(UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)))
+    }
     guard length > 0, length <= data.count - 8 else {
       throw EmbeddingError.malformed(
         path: path, location: "byte 0",
-        reason: "header length \(length) does not fit the file (\(data.count) bytes); not a safetensors file?")
+        reason:
+          "header length \(length) does not fit the file (\(data.count) bytes); not a safetensors file?"
+      )
     }
     dataStart = 8 + length
     let json: Any
@@ -51,7 +56,8 @@ public struct SafetensorsFile: Sendable {
       throw EmbeddingError.malformed(path: path, location: "header", reason: "header is not JSON")
     }
     guard let object = json as? [String: Any] else {
-      throw EmbeddingError.malformed(path: path, location: "header", reason: "header is not a JSON object")
+      throw EmbeddingError.malformed(
+        path: path, location: "header", reason: "header is not a JSON object")
     }
     var entries: [String: Entry] = [:]
     for (name, value) in object where name != "__metadata__" {
@@ -60,7 +66,8 @@ public struct SafetensorsFile: Sendable {
         offsets.count == 2
       else {
         throw EmbeddingError.malformed(
-          path: path, location: "header", reason: "tensor '\(name)' lacks dtype, shape or data_offsets")
+          path: path, location: "header",
+          reason: "tensor '\(name)' lacks dtype, shape or data_offsets")
       }
       guard offsets[0] >= 0, offsets[0] <= offsets[1], dataStart + offsets[1] <= data.count else {
         throw EmbeddingError.malformed(

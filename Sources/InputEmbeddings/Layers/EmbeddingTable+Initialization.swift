@@ -139,8 +139,7 @@ extension InputEmbeddingLayer {
       contextLength: contextLength)
   }
 
-  private convenience init(wte: Matrix, wpe: Matrix, source: String, contextLength: Int?) throws
-  {
+  private convenience init(wte: Matrix, wpe: Matrix, source: String, contextLength: Int?) throws {
     guard wte.columns == wpe.columns else {
       throw EmbeddingError.invalidArgument(
         "\(source): wte is \(wte.rows) × \(wte.columns) but wpe is \(wpe.rows) × "

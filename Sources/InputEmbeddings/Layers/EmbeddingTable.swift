@@ -12,6 +12,8 @@ import EmbeddingCore
 /// table.fillNormal(standardDeviation: 0.02, seed: 123)
 /// table.isFrozen = true   // backward passes leave it (and its gradient) alone
 /// ```
+/// `@unchecked Sendable`: a table may be handed to another task, but must not be mutated (trained,
+/// zeroed) from two threads at once; the kernels parallelise internally over disjoint columns.
 public final class EmbeddingTable: @unchecked Sendable {
   /// The largest dimension supported (GPT-3's 12,288).
   public static let maximumDimension = 12_288

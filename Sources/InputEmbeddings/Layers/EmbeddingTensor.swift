@@ -7,6 +7,7 @@ import EmbeddingCore
 /// x.shape        // [8, 4, 256]
 /// x[0, 1, 2]     // one value
 /// ```
+/// `@unchecked Sendable`: its `Matrix` storage is shared by copies; do not write it from two threads.
 public struct EmbeddingTensor: @unchecked Sendable {
   /// Examples.
   public let batchSize: Int

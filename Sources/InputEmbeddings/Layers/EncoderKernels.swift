@@ -100,8 +100,7 @@ enum EncoderKernels {
 
   /// y[i] += x[i].
   @inline(__always)
-  static func accumulate(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, _ n: Int)
-  {
+  static func accumulate(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, _ n: Int) {
     let rx = UnsafeRawPointer(x)
     let ry = UnsafeMutableRawPointer(y)
     var i = 0

@@ -16,6 +16,8 @@ import EmbeddingCore
 ///
 /// - Complexity: forward and backward are O(batch × context × dimension), multi-threaded
 ///   over columns for large batches.
+/// `@unchecked Sendable`: it can move between tasks, but forward/backward calls on one layer must
+/// not overlap (they share gradient buffers); each call is multi-threaded inside.
 public final class InputEmbeddingLayer: @unchecked Sendable {
   /// The token embedding, vocabulary × dimension (GPT-2's `wte`).
   public let tokenEmbedding: EmbeddingTable

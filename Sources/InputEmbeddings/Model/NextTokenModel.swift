@@ -16,6 +16,8 @@ import EmbeddingCore
 /// ```
 ///
 /// - Complexity: a step is O(batch × context × vocabulary × dimension).
+/// `@unchecked Sendable`: it can move between tasks, but steps on one model must not overlap (they
+/// share workspace and gradient buffers).
 public final class NextTokenModel: @unchecked Sendable {
   /// Token + positional embeddings.
   public let inputLayer: InputEmbeddingLayer

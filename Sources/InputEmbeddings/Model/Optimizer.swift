@@ -69,7 +69,9 @@ public struct Optimizer: Sendable {
     let c = table.dimension
     let lr = -learningRate
     if let rows = table.touchedRows {
-      for r in rows { VectorKernels.axpy(lr, g.rowPointer(Int(r)), table.weights.rowPointer(Int(r)), c) }
+      for r in rows {
+        VectorKernels.axpy(lr, g.rowPointer(Int(r)), table.weights.rowPointer(Int(r)), c)
+      }
     } else {
       let w = table.weights.baseAddress
       let gp = g.baseAddress
@@ -85,8 +87,10 @@ public struct Optimizer: Sendable {
     let key = ObjectIdentifier(table)
     let state =
       moments[key]
-      ?? (Matrix(rows: table.rows, columns: table.dimension),
-        Matrix(rows: table.rows, columns: table.dimension))
+      ?? (
+        Matrix(rows: table.rows, columns: table.dimension),
+        Matrix(rows: table.rows, columns: table.dimension)
+      )
     moments[key] = state
     let t = steps
     let correction1 = 1 - Float(pow(Double(b1), Double(t)))

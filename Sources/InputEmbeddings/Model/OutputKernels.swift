@@ -155,7 +155,8 @@ enum OutputKernels {
     var a = SIMD8<Float>()
     var c = 0
     while c + 8 <= C {
-      a += rx.loadUnaligned(fromByteOffset: c * 4, as: SIMD8<Float>.self)
+      a +=
+        rx.loadUnaligned(fromByteOffset: c * 4, as: SIMD8<Float>.self)
         * ry.loadUnaligned(fromByteOffset: c * 4, as: SIMD8<Float>.self)
       c += 8
     }

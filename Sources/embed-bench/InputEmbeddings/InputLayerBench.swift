@@ -7,7 +7,8 @@ import Foundation
 struct InputLayerBench: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "input-layer",
-    abstract: "Input-layer forward+backward tokens/s and peak memory vs numpy (same run, same IDs).",
+    abstract:
+      "Input-layer forward+backward tokens/s and peak memory vs numpy (same run, same IDs).",
     discussion: """
       One iteration = forward (out = wte[ids] + wpe) + backward (scatter-add of the output \
       gradient into the rows used, sum over the batch for wpe) + zeroing the gradient rows \
@@ -22,7 +23,10 @@ struct InputLayerBench: ParsableCommand {
   @Option(help: "Embedding dimension.") var dim = 768
   @Option(help: "Vocabulary size.") var vocab = 50_257
   @Option(help: "Timed iterations (best is reported).") var repeats = 10
-  @Option(help: "Python with numpy (default: $EMBEDDINGKIT_VENV/bin/python, else Benchmarks/.venv/bin/python, else python3).")
+  @Option(
+    help:
+      "Python with numpy (default: $EMBEDDINGKIT_VENV/bin/python, else Benchmarks/.venv/bin/python, else python3)."
+  )
   var python: String?
   @Flag(help: "Skip the numpy side.") var noPython = false
 
@@ -35,7 +39,8 @@ struct InputLayerBench: ParsableCommand {
     try ids.withUnsafeBytes { try Data($0).write(to: URL(fileURLWithPath: idsPath)) }
     defer { try? FileManager.default.removeItem(atPath: idsPath) }
 
-    let layer = try InputEmbeddingLayer(vocabularySize: vocab, contextLength: context, dimension: dim)
+    let layer = try InputEmbeddingLayer(
+      vocabularySize: vocab, contextLength: context, dimension: dim)
     layer.initializeNormal(standardDeviation: 1, seed: 1)
     let out = EmbeddingTensor(batchSize: batch, contextLength: context, dimension: dim)
     let grad = EmbeddingTensor(batchSize: batch, contextLength: context, dimension: dim)
@@ -64,20 +69,29 @@ struct InputLayerBench: ParsableCommand {
     var usage = rusage()
     getrusage(RUSAGE_SELF.rawValue, &usage)
     let swiftPeak = Int(usage.ru_maxrss) * 1024
-    print("input layer forward+backward, batch \(batch) × context \(context), dim \(dim), vocab \(vocab), "
-      + "\(ProcessInfo.processInfo.environment["EMBEDDINGKIT_THREADS"] ?? "\(ProcessInfo.processInfo.activeProcessorCount)") threads")
-    print(String(format: "  EmbeddingKit: best %.2f ms, median %.2f ms, %.2fM tokens/s, peak RSS %@",
-      best * 1e3, times[times.count / 2] * 1e3, Double(n) / best / 1e6, ByteCount.format(swiftPeak)))
-    print(String(format: "    (best forward %.2f ms, best zero + backward %.2f ms)",
-      phases.forward * 1e3, phases.backward * 1e3))
+    print(
+      "input layer forward+backward, batch \(batch) × context \(context), dim \(dim), vocab \(vocab), "
+        + "\(ProcessInfo.processInfo.environment["EMBEDDINGKIT_THREADS"] ?? "\(ProcessInfo.processInfo.activeProcessorCount)") threads"
+    )
+    print(
+      String(
+        format: "  EmbeddingKit: best %.2f ms, median %.2f ms, %.2fM tokens/s, peak RSS %@",
+        best * 1e3, times[times.count / 2] * 1e3, Double(n) / best / 1e6,
+        ByteCount.format(swiftPeak)))
+    print(
+      String(
+        format: "    (best forward %.2f ms, best zero + backward %.2f ms)",
+        phases.forward * 1e3, phases.backward * 1e3))
     guard !noPython else { return }
     let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
       .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
       .appendingPathComponent("Benchmarks/input_embeddings_reference.py").path
     let process = Process()
     process.executableURL = URL(fileURLWithPath: python ?? Self.defaultPython())
-    process.arguments = [script, "speed", "--vocab", "\(vocab)", "--dim", "\(dim)", "--batch", "\(batch)",
-      "--context", "\(context)", "--repeats", "\(repeats)", "--ids", idsPath]
+    process.arguments = [
+      script, "speed", "--vocab", "\(vocab)", "--dim", "\(dim)", "--batch", "\(batch)",
+      "--context", "\(context)", "--repeats", "\(repeats)", "--ids", idsPath,
+    ]
     let pipe = Pipe()
     process.standardOutput = pipe
     try process.run()
@@ -87,18 +101,23 @@ struct InputLayerBench: ParsableCommand {
       let json = try JSONSerialization.jsonObject(with: data) as? [String: Any],
       let variants = json["variants"] as? [String: [String: Double]], !variants.isEmpty
     else {
-      throw EmbeddingError.io(path: script, reason: "the numpy side failed (see its output above); run Benchmarks/setup.sh")
+      throw EmbeddingError.io(
+        path: script,
+        reason: "the numpy side failed (see its output above); run Benchmarks/setup.sh")
     }
     for (name, v) in variants.sorted(by: { $0.value["seconds"]! < $1.value["seconds"]! }) {
-      print(String(format: "  numpy %-28@ best %.2f ms, %.2fM tokens/s", name, v["seconds"]! * 1e3,
-        v["tokens_per_second"]! / 1e6))
+      print(
+        String(
+          format: "  numpy %-28@ best %.2f ms, %.2fM tokens/s", name, v["seconds"]! * 1e3,
+          v["tokens_per_second"]! / 1e6))
     }
     let peak = (json["peak_rss_bytes"] as? Int) ?? 0
     print("  numpy peak RSS \(ByteCount.format(peak)) (numpy \(json["numpy"] ?? "?"))")
     // Pure numpy variants vs scipy's sparse matmul, reported separately.
     let pure = variants.filter { !$0.key.hasPrefix("scipy") }
     if let (name, v) = pure.min(by: { $0.value["seconds"]! < $1.value["seconds"]! }) {
-      print(String(format: "  EmbeddingKit / best pure numpy (%@): %.2fx", name, v["seconds"]! / best))
+      print(
+        String(format: "  EmbeddingKit / best pure numpy (%@): %.2fx", name, v["seconds"]! / best))
     }
     if let scipy = variants.first(where: { $0.key.hasPrefix("scipy") }) {
       print(String(format: "  EmbeddingKit / scipy.sparse: %.2fx", scipy.value["seconds"]! / best))

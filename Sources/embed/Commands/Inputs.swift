@@ -78,7 +78,9 @@ struct Inputs: ParsableCommand {
 
   func validate() throws {
     if (wte == nil) != (wpe == nil) { throw ValidationError("--wte and --wpe go together") }
-    if weights != nil && wte != nil { throw ValidationError("use --weights or --wte/--wpe, not both") }
+    if weights != nil && wte != nil {
+      throw ValidationError("use --weights or --wte/--wpe, not both")
+    }
     if values < 0 { throw ValidationError("--values must be >= 0") }
     if !(1...EmbeddingTable.maximumDimension).contains(dim) {
       throw ValidationError("--dim must be in 1...\(EmbeddingTable.maximumDimension) (got \(dim))")
@@ -117,28 +119,36 @@ struct Inputs: ParsableCommand {
     print(
       "\(file): \(text.bytes) bytes -> \(text.ids.count) \(encoding) tokens -> "
         + "\(dataset.count) windows (max length \(maxLength), stride \(stride)) -> "
-        + "\(loader.batchCount) batches of \(batch)\(keepLast ? "" : " (last partial batch dropped)")")
+        + "\(loader.batchCount) batches of \(batch)\(keepLast ? "" : " (last partial batch dropped)")"
+    )
     print("\nInputs (token IDs), shape [\(first.batchSize), \(first.contextLength)]:")
     for row in first.inputRows { print("  \(row)") }
     print("Targets (inputs shifted by one):")
     for row in first.targetRows { print("  \(row)") }
 
-    let x = try layer.forward(first.inputs, batchSize: first.batchSize, contextLength: first.contextLength)
+    let x = try layer.forward(
+      first.inputs, batchSize: first.batchSize, contextLength: first.contextLength)
     let c = layer.dimension
     let k = min(values, c)
-    print("\nToken embedding layer: [\(layer.vocabularySize), \(c)]; positional embedding layer: "
-      + "[\(layer.contextLength), \(c)]")
+    print(
+      "\nToken embedding layer: [\(layer.vocabularySize), \(c)]; positional embedding layer: "
+        + "[\(layer.contextLength), \(c)]")
     print("Token embeddings shape:      [\(first.batchSize), \(first.contextLength), \(c)]")
     print("Positional embeddings shape: [\(first.contextLength), \(c)]")
     print("Input embeddings shape:      \(x.shape)")
     if k > 0 {
       let id = Int(first.inputs[0])
-      print("\n  token \(id) \((text.text(of: id) ?? "?").debugDescription): "
-        + "tok[\(id)][:\(k)] = \(formatValues(Array(layer.tokenEmbedding.weights.row(id).prefix(k))))")
-      print("  position 0: pos[0][:\(k)] = \(formatValues(Array(layer.positionEmbedding.weights.row(0).prefix(k))))")
+      print(
+        "\n  token \(id) \((text.text(of: id) ?? "?").debugDescription): "
+          + "tok[\(id)][:\(k)] = \(formatValues(Array(layer.tokenEmbedding.weights.row(id).prefix(k))))"
+      )
+      print(
+        "  position 0: pos[0][:\(k)] = \(formatValues(Array(layer.positionEmbedding.weights.row(0).prefix(k))))"
+      )
       print("  input_embeddings[0, 0, :\(k)] = \(formatValues((0..<k).map { x[0, 0, $0] }))")
       let last = first.contextLength - 1
-      print("  input_embeddings[0, \(last), :\(k)] = \(formatValues((0..<k).map { x[0, last, $0] }))")
+      print(
+        "  input_embeddings[0, \(last), :\(k)] = \(formatValues((0..<k).map { x[0, last, $0] }))")
     }
   }
 }

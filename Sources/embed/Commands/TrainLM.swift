@@ -6,7 +6,8 @@ import Foundation
 struct TrainLM: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "train-lm",
-    abstract: "Train token + positional embeddings in a small next-token model; save the token vectors.",
+    abstract:
+      "Train token + positional embeddings in a small next-token model; save the token vectors.",
     discussion: """
       The model is the LLM input layer followed directly by an output projection (tied to the \
       token embedding with --tied, else its own matrix) and softmax cross-entropy on the next \
@@ -127,14 +128,20 @@ struct TrainLM: ParsableCommand {
       initialStandardDeviation: std, seed: seed)
     if let initVectors {
       let vectors = try WordVectors.load(contentsOf: initVectors)
-      let strings = (0..<v.count).map { v.originalID(of: Int32($0)).flatMap { text.text(of: Int($0)) } }
+      let strings = (0..<v.count).map {
+        v.originalID(of: Int32($0)).flatMap { text.text(of: Int($0)) }
+      }
       let report = try model.inputLayer.tokenEmbedding.initialize(
         from: vectors, tokenStrings: strings, matchStandardDeviation: std)
       print("Init from \(initVectors): \(report)")
-      print("  e.g. " + report.matchedExamples.prefix(5).map { "\($0.token.debugDescription)→\($0.word)" }
-        .joined(separator: ", ")
-        + (report.unmatchedExamples.isEmpty ? "" : "; unmatched: "
-          + report.unmatchedExamples.prefix(5).map(\.debugDescription).joined(separator: ", ")))
+      print(
+        "  e.g. "
+          + report.matchedExamples.prefix(5).map { "\($0.token.debugDescription)→\($0.word)" }
+          .joined(separator: ", ")
+          + (report.unmatchedExamples.isEmpty
+            ? ""
+            : "; unmatched: "
+              + report.unmatchedExamples.prefix(5).map(\.debugDescription).joined(separator: ", ")))
     }
     var options = LanguageModelTrainingOptions()
     options.contextLength = context
@@ -155,8 +162,9 @@ struct TrainLM: ParsableCommand {
     print(
       "Training: \(trainer.loader.batchCount) batches of \(batch) × \(context) tokens per epoch, "
         + "\(epochs) epochs, \(optimizer), \(tied ? "tied" : "untied") output, dim \(dim)")
-    print("Unigram model on the held-out part: loss \(String(format: "%.4f", unigram)), "
-      + "perplexity \(String(format: "%.1f", exp(unigram)))")
+    print(
+      "Unigram model on the held-out part: loss \(String(format: "%.4f", unigram)), "
+        + "perplexity \(String(format: "%.1f", exp(unigram)))")
     print("epoch   step  train loss  val loss  val perplexity")
     let bar = ProgressBar(quiet: quiet)
     let result = try trainer.train(optimizer: rule, progress: bar.handler) { e in
@@ -175,7 +183,8 @@ struct TrainLM: ParsableCommand {
     if let curve {
       var csv = "epoch,step,seconds,train_loss,validation_loss,validation_perplexity,unigram_loss\n"
       for e in result {
-        csv += "\(e.epoch),\(e.step),\(String(format: "%.2f", e.seconds)),"
+        csv +=
+          "\(e.epoch),\(e.step),\(String(format: "%.2f", e.seconds)),"
           + "\(e.trainingLoss.map { String($0) } ?? ""),\(e.validationLoss),"
           + "\(e.validationPerplexity),\(unigram)\n"
       }
