@@ -42,13 +42,13 @@ struct DatasetFixture: Decodable {
 }
 
 @Suite struct SlidingWindowDatasetTests {
-  static let fixture: DatasetFixture = {
-    let data = try! Data(contentsOf: URL(fileURLWithPath: FixtureFiles.path("dataset.json")))
-    return try! JSONDecoder().decode(DatasetFixture.self, from: data)
-  }()
+  static func loadFixture() throws -> DatasetFixture {
+    let data = try Data(contentsOf: URL(fileURLWithPath: FixtureFiles.path("dataset.json")))
+    return try JSONDecoder().decode(DatasetFixture.self, from: data)
+  }
 
   @Test func batchesEqualTheBooksDataLoader() throws {
-    let fixture = Self.fixture
+    let fixture = try Self.loadFixture()
     #expect(fixture.ids.count == 5145)  // the book's count for the-verdict.txt
     #expect(fixture.cases.count == 6)
     for c in fixture.cases {
@@ -75,7 +75,8 @@ struct DatasetFixture: Decodable {
 
   @Test func firstBatchIsTheBooksPrintedOne() throws {
     // Chapter 2 prints these inputs for max_length=4, stride=4, batch_size=8.
-    let data = try SlidingWindowDataset(tokenIDs: Self.fixture.ids, maxLength: 4, stride: 4)
+    let data = try SlidingWindowDataset(
+      tokenIDs: try Self.loadFixture().ids, maxLength: 4, stride: 4)
     let first = try BatchLoader(dataset: data, batchSize: 8).batches()[0]
     #expect(first.inputRows[0] == [40, 367, 2885, 1464])
     #expect(first.inputRows[7] == [284, 3285, 326, 11])

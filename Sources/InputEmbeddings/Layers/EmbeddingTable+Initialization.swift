@@ -22,7 +22,7 @@ public struct WordVectorMatchReport: Sendable, CustomStringConvertible {
 }
 
 extension EmbeddingTable {
-  /// Copies `matrix` (e.g. read from `.npy` or safetensors) into the weights.
+  /// Copies `matrix` (for example read from `.npy` or safetensors) into the weights.
   ///
   /// - Parameter source: the file it came from, for the error message.
   /// - Throws: `EmbeddingError.invalidArgument` if its shape is not `rows × dimension`
@@ -37,9 +37,11 @@ extension EmbeddingTable {
     weights.baseAddress.update(from: matrix.baseAddress, count: matrix.count)
   }
 
-  /// Sets row `r` to the vector of the word matching `tokenStrings[r]`, leaving other rows as
-  /// they are (call `fillNormal` first). A token matches a word by its exact text, then with a
-  /// leading space (GPT-2's `Ġ`) removed, then lower-cased: `" King"` finds `king`.
+  /// Sets row `r` to the vector of the word matching `tokenStrings[r]`, leaving other rows as they
+  /// are (call `fillNormal` first).
+  ///
+  /// A token matches a word by its exact text, then with a leading space (GPT-2's `Ġ`) removed,
+  /// then lower-cased: `" King"` finds `king`.
   ///
   /// Word2Vec vectors are usually far larger than a fresh embedding's values, so with
   /// `matchStandardDeviation` the copied rows are scaled by one factor so that their values'

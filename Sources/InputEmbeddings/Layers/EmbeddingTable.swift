@@ -20,13 +20,15 @@ public final class EmbeddingTable: @unchecked Sendable {
 
   /// The weights, `rows × dimension`.
   public let weights: Matrix
-  /// A row that never receives gradient (e.g. a padding token), or nil.
+  /// A row that never receives gradient (for example a padding token), or nil.
   public let paddingIndex: Int?
   /// When true, backward passes compute no gradient for this table and optimisers skip it.
   public var isFrozen = false
-  /// The gradient of the loss with respect to `weights` (allocated at the first backward
-  /// pass; nil before it or while frozen). Read it through this property after
-  /// `zeroGradient()`: zeroing is lazy and this accessor applies it.
+  /// The gradient of the loss with respect to `weights` (allocated at the first backward pass; nil
+  /// before it or while frozen).
+  ///
+  /// Read it through this property after `zeroGradient()`: zeroing is lazy and this accessor
+  /// applies it.
   public var gradient: Matrix? {
     guard storage != nil else { return nil }
     return gradientForWriting()
@@ -53,7 +55,9 @@ public final class EmbeddingTable: @unchecked Sendable {
     self.paddingIndex = paddingIndex
   }
 
-  /// Wraps existing weights (e.g. loaded from a file). The matrix is used, not copied.
+  /// Wraps existing weights (for example loaded from a file).
+  ///
+  /// The matrix is used, not copied.
   ///
   /// - Throws: `EmbeddingError.invalidArgument` as `init(rows:dimension:paddingIndex:)`.
   public init(weights: Matrix, paddingIndex: Int? = nil) throws {
@@ -76,8 +80,10 @@ public final class EmbeddingTable: @unchecked Sendable {
   }
 
   /// Fills the weights with N(0, σ²) draws from `seed` (the padding row, if any, is zero, as
-  /// PyTorch's `nn.Embedding(padding_idx:)` does). Rows are drawn in blocks from independent
-  /// streams, so the result is the same whatever the thread count.
+  /// PyTorch's `nn.Embedding(padding_idx:)` does).
+  ///
+  /// Rows are drawn in blocks from independent streams, so the result is the same whatever the
+  /// thread count.
   ///
   /// - Complexity: O(rows × dimension), parallel over row blocks.
   public func fillNormal(standardDeviation: Float, seed: UInt64) {
@@ -118,9 +124,10 @@ public final class EmbeddingTable: @unchecked Sendable {
   }
 
   /// Records that rows `ids` (a `[batch, context]` batch) will receive gradient before a
-  /// scatter-add, and returns per position 1 if the kernel must *assign* (the row's first write
-  /// since a lazy zeroing) or 0 if it must add. "First" follows the kernel's order: position t
-  /// outer, example b inner.
+  /// scatter-add, and returns per position 1 if the kernel must *assign* (the row's first write since a
+  /// lazy zeroing) or 0 if it must add.
+  ///
+  /// "First" follows the kernel's order: position t outer, example b inner.
   func markTouched(_ ids: UnsafeBufferPointer<Int32>, batch: Int, context: Int) -> [UInt8] {
     var assign = [UInt8](repeating: 0, count: ids.count)
     if isTouched.isEmpty { isTouched = [Bool](repeating: false, count: rows) }
@@ -168,10 +175,12 @@ public final class EmbeddingTable: @unchecked Sendable {
   /// The rows that hold non-zero gradient since the last `zeroGradient()`, or nil for "all".
   public var touchedRows: [Int32]? { allTouched ? nil : touched }
 
-  /// Sets the gradient to zero. Only rows touched since the last call are cleared, and
-  /// lazily: a row's zeroing is deferred until the gradient is next read (`gradient`) or
-  /// assigned by the next backward pass, whose first write to the row then replaces instead
-  /// of adding (so a training step does not pay a separate pass over the rows it uses).
+  /// Sets the gradient to zero.
+  ///
+  /// Only rows touched since the last call are cleared, and lazily: a row's zeroing is deferred
+  /// until the gradient is next read (`gradient`) or assigned by the next backward pass, whose
+  /// first write to the row then replaces instead of adding (so a training step does not pay a
+  /// separate pass over the rows it uses).
   ///
   /// - Complexity: O(touched rows).
   public func zeroGradient() {

@@ -51,7 +51,7 @@ public final class InputEmbeddingLayer: @unchecked Sendable {
     positionEmbedding = try EmbeddingTable(rows: contextLength, dimension: dimension)
   }
 
-  /// Builds the layer from existing tables (e.g. loaded GPT-2 `wte` and `wpe`).
+  /// Builds the layer from existing tables (for example loaded GPT-2 `wte` and `wpe`).
   ///
   /// - Throws: `EmbeddingError.invalidArgument` if the two tables' dimensions differ.
   public init(tokenEmbedding: EmbeddingTable, positionEmbedding: EmbeddingTable) throws {
@@ -64,8 +64,10 @@ public final class InputEmbeddingLayer: @unchecked Sendable {
     self.positionEmbedding = positionEmbedding
   }
 
-  /// Fills both tables with seeded N(0, σ²) values (σ = 1 is PyTorch's `nn.Embedding`
-  /// default, as in the book; GPT-2 uses 0.02). The two tables use different streams.
+  /// Fills both tables with seeded N(0, σ²) values (σ = 1 is PyTorch's `nn.Embedding` default, as
+  /// in the book; GPT-2 uses 0.02).
+  ///
+  /// The two tables use different streams.
   public func initializeNormal(standardDeviation: Float = 1, seed: UInt64 = 123) {
     tokenEmbedding.fillNormal(standardDeviation: standardDeviation, seed: seed)
     positionEmbedding.fillNormal(standardDeviation: standardDeviation, seed: seed &+ 0x5EED)
@@ -127,8 +129,10 @@ public final class InputEmbeddingLayer: @unchecked Sendable {
   }
 
   /// Adds the gradients of the loss into the two tables' `gradient`s, given the gradient with
-  /// respect to the layer's output. Frozen tables are skipped; the padding row gets nothing.
-  /// Gradients accumulate until `zeroGradients()`.
+  /// respect to the layer's output.
+  ///
+  /// Frozen tables are skipped; the padding row gets nothing. Gradients accumulate until
+  /// `zeroGradients()`.
   ///
   /// - Throws: `EmbeddingError.invalidArgument` as `forward`, or if the gradient's shape
   ///   is not `[batchSize, contextLength, dimension]`.

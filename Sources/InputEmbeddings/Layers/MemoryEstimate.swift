@@ -17,6 +17,7 @@ public struct MemoryEstimate: Sendable, CustomStringConvertible {
   public var total: Int { parts.reduce(0) { $0 + $1.bytes } }
 
   /// Estimate for `InputEmbeddingLayer` plus one output tensor of `batchSize × contextLength`.
+  ///
   /// With `training`, adds a gradient for each table and for the output.
   public static func inputLayer(
     vocabularySize: Int, contextLength: Int, dimension: Int, batchSize: Int, training: Bool

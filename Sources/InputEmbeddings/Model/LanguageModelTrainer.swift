@@ -128,8 +128,10 @@ public final class LanguageModelTrainer {
     return loss / Double(n)
   }
 
-  /// Runs `options.epochs` epochs; returns the evaluations (before training, then per epoch
-  /// and every `evaluationInterval` steps). `onEvaluation` is called as each one is made.
+  /// Runs `options.epochs` epochs; returns the evaluations (before training, then per epoch and
+  /// every `evaluationInterval` steps).
+  ///
+  /// `onEvaluation` is called as each one is made.
   public func train(
     optimizer: Optimizer, progress: ProgressHandler? = nil,
     cancellation: CancellationToken? = nil,

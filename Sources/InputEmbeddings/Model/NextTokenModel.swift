@@ -56,8 +56,8 @@ public final class NextTokenModel: @unchecked Sendable {
     }
   }
 
-  /// Wraps an existing input layer (e.g. initialised from Word2Vec vectors); an untied output
-  /// table is zero-filled, ready for `outputWeights.fillNormal`.
+  /// Wraps an existing input layer (for example initialised from Word2Vec vectors); an untied
+  /// output table is zero-filled, ready for `outputWeights.fillNormal`.
   public init(inputLayer: InputEmbeddingLayer, tiedOutput: Bool) throws {
     self.inputLayer = inputLayer
     self.tiedOutput = tiedOutput

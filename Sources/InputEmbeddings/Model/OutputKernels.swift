@@ -67,7 +67,9 @@ enum OutputKernels {
     return total
   }
 
-  /// dx[n,:] = Σ_v g[n,v]·W[v,:].  g (N,V), W (V,C), dx (N,C) written.
+  /// dx[n,:] = Σ_v g[n,v]·W[v,:].
+  ///
+  /// g (N,V), W (V,C), dx (N,C) written.
   static func inputGradient(
     _ dx: UnsafeMutablePointer<Float>, g: UnsafePointer<Float>, w: UnsafePointer<Float>,
     tokens N: Int, vocabulary V: Int, channels C: Int
@@ -90,7 +92,9 @@ enum OutputKernels {
     }
   }
 
-  /// dW[v,:] += Σ_n g[n,v]·x[n,:].  g (N,V), x (N,C), dW (V,C) accumulated.
+  /// dW[v,:] += Σ_n g[n,v]·x[n,:].
+  ///
+  /// g (N,V), x (N,C), dW (V,C) accumulated.
   static func weightGradient(
     _ dw: UnsafeMutablePointer<Float>, g: UnsafePointer<Float>, x: UnsafePointer<Float>,
     tokens N: Int, vocabulary V: Int, channels C: Int

@@ -4,6 +4,7 @@ import Foundation
 extension QuickstartSteps {
   /// Step 4: token IDs → sliding-window batches → token + positional embeddings (as the book's
   /// chapter 2 ends), then a small next-token model that trains token embeddings for the task.
+  ///
   /// Writes `<output>/lm-embeddings.bin` (word2vec binary, GPT-2 token spellings such as "Ġthe").
   func inputEmbeddingsStep() throws {
     Terminal.heading("4. LLM input embeddings")

@@ -39,7 +39,7 @@ struct TextTokenIDs {
     return result
   }
 
-  /// The token's text (lossy for partial UTF-8), e.g. " the", for matching word vectors.
+  /// The token's text (lossy for partial UTF-8), for example " the", for matching word vectors.
   func text(of id: Int) -> String? {
     (try? encoder.tokenBytes(id)).map { String(decoding: $0, as: UTF8.self) }
   }
