@@ -69,6 +69,43 @@ import Testing
     #expect(l.tokenEmbedding.gradient!.row(3).allSatisfy { $0 == 0 })
   }
 
+  @Test func largeBatchesTakeTheThreadedPathAndMatchANaiveLoop() throws {
+    // 4 × 64 × 300 = 76,800 floats: above the threading threshold, with SIMD blocks and tails.
+    let (b, t, c, v) = (4, 64, 300, 50)
+    let l = try InputEmbeddingLayer(vocabularySize: v, contextLength: t, dimension: c, paddingID: 7)
+    l.initializeNormal(standardDeviation: 1, seed: 11)
+    var rng = SeededGenerator(seed: 5)
+    let ids = (0..<(b * t)).map { _ in Int32(rng.next() % UInt64(v)) }
+    let g = EmbeddingTensor(batchSize: b, contextLength: t, dimension: c)
+    for i in 0..<g.values.count { g.values.baseAddress[i] = rng.nextGaussian() }
+    let x = try l.forward(ids, batchSize: b, contextLength: t)
+    var expectedWte = [Float](repeating: 0, count: v * c)
+    var expectedWpe = [Float](repeating: 0, count: t * c)
+    for n in 0..<(b * t) {
+      let id = Int(ids[n])
+      for k in 0..<c {
+        #expect(
+          x.values[n, k] == l.tokenEmbedding.weights[id, k] + l.positionEmbedding.weights[n % t, k])
+        if id != 7 { expectedWte[id * c + k] += g.values[n, k] }
+        expectedWpe[(n % t) * c + k] += g.values[n, k]
+      }
+    }
+    for round in 0..<2 {  // the second round starts from a lazily zeroed gradient
+      l.zeroGradients()
+      try l.backward(ids, batchSize: b, contextLength: t, outputGradient: g)
+      let dwte = try #require(l.tokenEmbedding.gradient)
+      let dwpe = try #require(l.positionEmbedding.gradient)
+      let wteError = expectedWte.withUnsafeBufferPointer {
+        relativeError(UnsafeBufferPointer(dwte.buffer), $0)
+      }
+      let wpeError = expectedWpe.withUnsafeBufferPointer {
+        relativeError(UnsafeBufferPointer(dwpe.buffer), $0)
+      }
+      #expect(wteError < 1e-5, "round \(round)")
+      #expect(wpeError < 1e-5, "round \(round)")
+    }
+  }
+
   @Test func paddingRowStaysZeroAndGetsNoGradient() throws {
     let l = try layer(padding: 0)
     #expect(l.tokenEmbedding.weights.row(0).allSatisfy { $0 == 0 })

@@ -44,24 +44,64 @@ enum EncoderKernels {
   ) {
     guard dwte != nil || dwpe != nil else { return }
     ParallelWork.forEachChunk(C, granule: 16, work: B * T * C) { cols in
-      let c0 = cols.lowerBound
-      let n = cols.count
+      // One pass over dout: each 16-float block of dout[b,t] is scattered into its dwte row
+      // and summed over b in registers, so dwpe[t] is written once per t, not B times.
+      let rows = UnsafeMutablePointer<UnsafeMutablePointer<Float>?>.allocate(capacity: B)
+      let assigns = UnsafeMutablePointer<Bool>.allocate(capacity: B)
+      defer {
+        rows.deallocate()
+        assigns.deallocate()
+      }
       for t in 0..<T {
         for b in 0..<B {
           let bt = b * T + t
-          let d = dout + bt * C + c0
-          if let dwte {
-            let id = ids[bt]
-            if id != paddingID {
-              let row = dwte + Int(id) * C + c0
-              if let assign, assign[bt] != 0 {
-                row.update(from: d, count: n)
+          let id = ids[bt]
+          rows[b] = (dwte == nil || id == paddingID) ? nil : dwte! + Int(id) * C
+          assigns[b] = assign.map { $0[bt] != 0 } ?? false
+        }
+        var c = cols.lowerBound
+        while c + 16 <= cols.upperBound {
+          var s0 = SIMD8<Float>()
+          var s1 = SIMD8<Float>()
+          for b in 0..<B {
+            let d = UnsafeRawPointer(dout + (b * T + t) * C + c)
+            let x0 = d.loadUnaligned(as: SIMD8<Float>.self)
+            let x1 = d.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
+            s0 += x0
+            s1 += x1
+            if let row = rows[b] {
+              let r = UnsafeMutableRawPointer(row + c)
+              if assigns[b] {
+                r.storeBytes(of: x0, as: SIMD8<Float>.self)
+                r.storeBytes(of: x1, toByteOffset: 32, as: SIMD8<Float>.self)
               } else {
-                accumulate(d, into: row, n)
+                let y0 = r.loadUnaligned(as: SIMD8<Float>.self)
+                let y1 = r.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
+                r.storeBytes(of: y0 + x0, as: SIMD8<Float>.self)
+                r.storeBytes(of: y1 + x1, toByteOffset: 32, as: SIMD8<Float>.self)
               }
             }
           }
-          if let dwpe { accumulate(d, into: dwpe + t * C + c0, n) }
+          if let dwpe {
+            let p = UnsafeMutableRawPointer(dwpe + t * C + c)
+            p.storeBytes(of: p.loadUnaligned(as: SIMD8<Float>.self) + s0, as: SIMD8<Float>.self)
+            p.storeBytes(
+              of: p.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self) + s1,
+              toByteOffset: 32, as: SIMD8<Float>.self)
+          }
+          c += 16
+        }
+        while c < cols.upperBound {  // columns past the last full 16-float block
+          var sum: Float = 0
+          for b in 0..<B {
+            let x = dout[(b * T + t) * C + c]
+            sum += x
+            if let row = rows[b] {
+              if assigns[b] { row[c] = x } else { row[c] += x }
+            }
+          }
+          if let dwpe { dwpe[t * C + c] += sum }
+          c += 1
         }
       }
     }
