@@ -31,7 +31,9 @@ let package = Package(
 
     .target(
       name: "EmbeddingCore", dependencies: ["CZlib", "CLZMA"], swiftSettings: kernelSettings),
-    .target(name: "Tokenization", dependencies: ["EmbeddingCore"], swiftSettings: kernelSettings),
+    .target(
+      name: "Tokenization", dependencies: ["EmbeddingCore"], resources: [.copy("Resources")],
+      swiftSettings: kernelSettings),
     .target(
       name: "WordEmbeddings", dependencies: ["EmbeddingCore"], swiftSettings: kernelSettings),
     .target(
@@ -68,13 +70,15 @@ let package = Package(
     .testTarget(
       name: "EmbeddingCoreTests", dependencies: ["EmbeddingCore", "EmbeddingTestSupport"]),
     .testTarget(
-      name: "TokenizationTests", dependencies: ["Tokenization", "EmbeddingTestSupport"]),
+      name: "TokenizationTests", dependencies: ["Tokenization", "EmbeddingTestSupport"],
+      resources: [.copy("Fixtures")]),
     .testTarget(
       name: "WordEmbeddingsTests", dependencies: ["WordEmbeddings", "EmbeddingTestSupport"],
       resources: [.copy("Fixtures")]),
     .testTarget(name: "Word2VecTests", dependencies: ["Word2Vec", "EmbeddingTestSupport"]),
     .testTarget(
-      name: "InputEmbeddingsTests", dependencies: ["InputEmbeddings", "EmbeddingTestSupport"]),
+      name: "InputEmbeddingsTests", dependencies: ["InputEmbeddings", "EmbeddingTestSupport"],
+      resources: [.copy("Fixtures")]),
     .testTarget(name: "ProjectionTests", dependencies: ["Projection", "EmbeddingTestSupport"]),
     .testTarget(
       name: "EmbedCLITests", dependencies: ["embed", "EmbeddingTestSupport"]),

@@ -9,6 +9,8 @@ struct EmbedBench: ParsableCommand {
     subcommands: [
 
       // Tokenization
+      TokenizerIDs.self,
+      TokenizerSpeed.self,
 
       // Word2Vec
 
@@ -16,6 +18,7 @@ struct EmbedBench: ParsableCommand {
       VectorsSearchBench.self, VectorsLoadBench.self, VectorsFuzzBench.self,
 
       // Input embeddings
+      InputLayerBench.self,
 
       // Projection
       PCABench.self, TSNEBench.self, UMAPBench.self,

@@ -15,6 +15,8 @@ struct Embed: AsyncParsableCommand {
       Quickstart.self,
 
       // Tokenization (tokenize, train-bpe)
+      Tokenize.self,
+      TrainBPE.self,
 
       // Word2Vec (train)
 
@@ -22,6 +24,7 @@ struct Embed: AsyncParsableCommand {
       Similar.self, Analogy.self, Evaluate.self, Convert.self,
 
       // LLM input embeddings (inputs, train-lm)
+      Inputs.self, TrainLM.self,
 
       // Projection (plot)
       Plot.self,

@@ -33,6 +33,7 @@ struct QuickstartSteps {
     Terminal.heading("EmbeddingKit quickstart")
 
     // 1. text -> tokens -> token IDs
+    try tokenizationStep()
 
     // 2. Word2Vec training (writes <output>/vectors.bin)
 
@@ -40,6 +41,7 @@ struct QuickstartSteps {
     try wordVectorsStep()
 
     // 4. LLM input embeddings
+    try inputEmbeddingsStep()
 
     // 5. 2-D plot (writes <output>/plot.svg, plot.html)
     try plotStep()

@@ -1,0 +1,59 @@
+import EmbeddingCore
+import Foundation
+
+/// Bytes a layer or model will need, by part, computed before anything is allocated.
+///
+/// ```swift
+/// let e = MemoryEstimate.inputLayer(vocabularySize: 50_257, contextLength: 2_048,
+///                                   dimension: 12_288, batchSize: 8, training: true)
+/// print(e)            // token embedding 2.3 GiB, token gradient 2.3 GiB, …
+/// try e.check()       // throws .outOfMemory if it exceeds physical memory
+/// ```
+public struct MemoryEstimate: Sendable, CustomStringConvertible {
+  /// The parts, in allocation order, with their sizes in bytes.
+  public var parts: [(name: String, bytes: Int)]
+
+  /// Total bytes.
+  public var total: Int { parts.reduce(0) { $0 + $1.bytes } }
+
+  /// Estimate for `InputEmbeddingLayer` plus one output tensor of `batchSize × contextLength`.
+  ///
+  /// With `training`, adds a gradient for each table and for the output.
+  public static func inputLayer(
+    vocabularySize: Int, contextLength: Int, dimension: Int, batchSize: Int, training: Bool
+  ) -> MemoryEstimate {
+    let f = MemoryLayout<Float>.stride
+    let v = max(0, vocabularySize)
+    let t = max(0, contextLength)
+    let c = max(0, dimension)
+    let n = max(0, batchSize) * t
+    var parts: [(String, Int)] = [
+      ("token embedding", v * c * f), ("positional embedding", t * c * f),
+      ("output tensor", n * c * f),
+    ]
+    if training {
+      parts += [
+        ("token gradient", v * c * f), ("positional gradient", t * c * f),
+        ("output gradient", n * c * f),
+      ]
+    }
+    return MemoryEstimate(parts: parts)
+  }
+
+  /// Throws `EmbeddingError.outOfMemory` if `total` exceeds `limit` (default: physical memory).
+  public func check(limit: Int? = nil) throws {
+    let available = limit ?? Int(clamping: ProcessInfo.processInfo.physicalMemory)
+    if total > available {
+      throw EmbeddingError.outOfMemory(
+        requestedBytes: total,
+        reason: "more than the \(ByteCount.format(available)) available (\(self)); use a "
+          + "smaller vocabulary, dimension, context or batch")
+    }
+  }
+
+  /// "token embedding 147.2 MiB, …, total 300.1 MiB".
+  public var description: String {
+    (parts.map { "\($0.name) \(ByteCount.format($0.bytes))" }
+      + ["total \(ByteCount.format(total))"]).joined(separator: ", ")
+  }
+}

@@ -1,0 +1,97 @@
+import EmbeddingCore
+import Foundation
+
+extension BytePairEncoder {
+  /// Encodes many texts on several threads (tiktoken's `encode_batch`). Results are in input
+  /// order and identical to encoding each text alone.
+  ///
+  /// ```swift
+  /// let ids = try encoder.encodeBatch(documents, threads: 2)
+  /// ```
+  /// - Parameter threads: worker threads (default: the active processor count).
+  /// - Throws: like `encode`; the first error raised by any text.
+  /// - Complexity: O(total bytes / threads).
+  public func encodeBatch(
+    _ texts: [String], allowedSpecial: SpecialTokenSet = .none,
+    disallowedSpecial: SpecialTokenSet = .all,
+    threads: Int = ProcessInfo.processInfo.activeProcessorCount
+  ) throws -> [[Int]] {
+    let results = ResultSlots<[Int]>(count: texts.count, initial: [])
+    let failure = FirstError()
+    let workers = max(1, min(threads, texts.count))
+    // Contiguous ranges, several per worker, so uneven lengths still balance.
+    let chunks = min(texts.count, workers * 8)
+    DispatchQueue.concurrentPerform(iterations: max(chunks, 1)) { chunk in
+      guard chunks > 0 else { return }
+      let lower = texts.count * chunk / chunks
+      let upper = texts.count * (chunk + 1) / chunks
+      workspaces.with { workspace in
+        for index in lower..<upper {
+          if failure.isSet { return }
+          var text = texts[index]
+          do {
+            var out: [Int] = []
+            try text.withUTF8 { buffer in
+              out.reserveCapacity(buffer.count / 3 + 4)
+              try appendEncoded(
+                buffer, allowedSpecial: allowedSpecial, disallowedSpecial: disallowedSpecial,
+                workspace: workspace, into: &out)
+            }
+            results[index] = out
+          } catch {
+            failure.set(error)
+          }
+        }
+      }
+    }
+    if let error = failure.error { throw error }
+    return results.values
+  }
+}
+
+/// Fixed slots written by concurrent workers, each slot by exactly one worker.
+///
+/// `@unchecked Sendable`: workers write disjoint indices and the owner reads only after
+/// `concurrentPerform` returns, so no two threads ever touch one slot at the same time.
+final class ResultSlots<Value>: @unchecked Sendable {
+  private let storage: UnsafeMutablePointer<Value>
+  private let count: Int
+
+  init(count: Int, initial: Value) {
+    self.count = count
+    storage = .allocate(capacity: max(count, 1))
+    storage.initialize(repeating: initial, count: count)
+  }
+
+  deinit {
+    storage.deinitialize(count: count)
+    storage.deallocate()
+  }
+
+  subscript(index: Int) -> Value {
+    get { storage[index] }
+    set { storage[index] = newValue }
+  }
+
+  var values: [Value] { Array(UnsafeBufferPointer(start: storage, count: count)) }
+}
+
+/// The first error thrown by any worker (lock-protected).
+final class FirstError: @unchecked Sendable {
+  private let lock = NSLock()
+  private var stored: Error?
+
+  func set(_ error: Error) {
+    lock.lock()
+    if stored == nil { stored = error }
+    lock.unlock()
+  }
+
+  var error: Error? {
+    lock.lock()
+    defer { lock.unlock() }
+    return stored
+  }
+
+  var isSet: Bool { error != nil }
+}

@@ -1,0 +1,202 @@
+import EmbeddingCore
+
+extension BytePairEncoder {
+  /// Encodes text to token IDs, exactly as tiktoken's `Encoding.encode`.
+  ///
+  /// By default a special token's text inside `text` is an error (it usually means
+  /// untrusted input); allow some or all of them, or pass `disallowedSpecial: .none` to encode
+  /// them as ordinary text.
+  ///
+  /// ```swift
+  /// try gpt2.encode("hello world")                               // [31373, 995]
+  /// try gpt2.encode("hi<|endoftext|>", allowedSpecial: .all)     // [5303, 50256]
+  /// try gpt2.encode("hi<|endoftext|>", disallowedSpecial: .none) // [5303, 27, 91, ...]
+  /// ```
+  /// - Throws: `EmbeddingError.disallowedSpecialToken` naming the token and the remedies.
+  /// - Complexity: O(n) in the text's UTF-8 length for ordinary text (pieces longer than a
+  ///   token merge in O(k log k)).
+  public func encode(
+    _ text: String, allowedSpecial: SpecialTokenSet = .none,
+    disallowedSpecial: SpecialTokenSet = .all
+  ) throws -> [Int] {
+    var text = text
+    return try text.withUTF8 {
+      try encode(utf8: $0, allowedSpecial: allowedSpecial, disallowedSpecial: disallowedSpecial)
+    }
+  }
+
+  /// Encodes UTF-8 bytes (valid UTF-8 assumed; see `encode(bytes:)` otherwise) with the same
+  /// special-token rules as `encode(_:allowedSpecial:disallowedSpecial:)`.
+  public func encode(
+    utf8 bytes: UnsafeBufferPointer<UInt8>, allowedSpecial: SpecialTokenSet = .none,
+    disallowedSpecial: SpecialTokenSet = .all
+  ) throws -> [Int] {
+    var out: [Int] = []
+    out.reserveCapacity(bytes.count / 3 + 4)
+    try workspaces.with { workspace in
+      try appendEncoded(
+        bytes, allowedSpecial: allowedSpecial, disallowedSpecial: disallowedSpecial,
+        workspace: workspace, into: &out)
+    }
+    return out
+  }
+
+  /// Encodes text treating special-token strings as ordinary text (tiktoken's
+  /// `encode_ordinary`). Never throws.
+  ///
+  /// - Complexity: O(n) in the UTF-8 length.
+  public func encodeOrdinary(_ text: String) -> [Int] {
+    var text = text
+    return text.withUTF8 { buffer in
+      var out: [Int] = []
+      out.reserveCapacity(buffer.count / 3 + 4)
+      workspaces.with { workspace in
+        _ = appendOrdinary(buffer, workspace: workspace, into: &out)
+      }
+      return out
+    }
+  }
+
+  /// Encodes arbitrary bytes, possibly invalid UTF-8, exactly as tiktoken's
+  /// `Encoding._encode_bytes`: valid UTF-8 is encoded as ordinary text; otherwise the valid
+  /// prefix is encoded and its last piece (with any whitespace tokens before it) is merged
+  /// again together with the remaining bytes, as one piece. Decoding gives the bytes back.
+  ///
+  /// ```swift
+  /// gpt2.encode(bytes: [0x68, 0x69, 0xFF])  // [71, 72, 127] ("hi" and the lone 0xFF)
+  /// ```
+  /// - Complexity: O(n) for valid input; O(m log m) for the m bytes after the first error.
+  public func encode(bytes: [UInt8]) -> [Int] {
+    bytes.withUnsafeBufferPointer { buffer in
+      workspaces.with { workspace in
+        var out: [Int] = []
+        let valid = validUTF8PrefixLength(buffer)
+        let lastPiece = appendOrdinary(
+          UnsafeBufferPointer(rebasing: buffer[0..<valid]), workspace: workspace, into: &out)
+        guard valid < buffer.count else { return out }
+        var unstableCount = lastPiece
+        if unstableCount > 0 && isAllSpace(out[out.count - unstableCount]) {
+          while unstableCount < out.count && isAllSpace(out[out.count - unstableCount - 1]) {
+            unstableCount += 1
+          }
+        }
+        var unstable: [UInt8] = []
+        for id in out[(out.count - unstableCount)...] {
+          if let token = table.bytes(of: id) { unstable.append(contentsOf: token) }
+        }
+        out.removeLast(unstableCount)
+        unstable.append(contentsOf: buffer[valid...])
+        unstable.withUnsafeBufferPointer { tail in
+          guard let base = tail.baseAddress else { return }
+          let rank = table.rank(base, tail.count, readable: tail.count)
+          if rank != RankTable.absent {
+            out.append(Int(rank))
+          } else {
+            BytePairMerge.encode(
+              base, tail.count, readable: tail.count, table: table.lookup,
+              scratch: workspace.scratch, into: &out)
+          }
+        }
+        return out
+      }
+    }
+  }
+
+  /// The number of tokens `encode` would return, without keeping them.
+  ///
+  /// - Throws: like `encode`.
+  public func countTokens(
+    _ text: String, allowedSpecial: SpecialTokenSet = .none,
+    disallowedSpecial: SpecialTokenSet = .all
+  ) throws -> Int {
+    try encode(text, allowedSpecial: allowedSpecial, disallowedSpecial: disallowedSpecial).count
+  }
+
+  // MARK: - Internals
+
+  /// Whether every byte of token `id` is a space, LF or tab (tiktoken's `token_is_all_space`).
+  private func isAllSpace(_ id: Int) -> Bool {
+    guard let bytes = table.bytes(of: id) else { return false }
+    return bytes.allSatisfy { $0 == 0x20 || $0 == 0x0A || $0 == 0x09 }
+  }
+
+  /// Checks for disallowed special tokens, then encodes segments between allowed ones.
+  func appendEncoded(
+    _ bytes: UnsafeBufferPointer<UInt8>, allowedSpecial: SpecialTokenSet,
+    disallowedSpecial: SpecialTokenSet, workspace: Workspace, into out: inout [Int]
+  ) throws {
+    let (allowed, disallowed) = specials.resolve(
+      allowed: allowedSpecial, disallowed: disallowedSpecial)
+    if let found = specials.firstMatch(in: bytes, from: 0, candidates: disallowed) {
+      throw EmbeddingError.disallowedSpecialToken(found.token.name)
+    }
+    var start = 0
+    while true {
+      let match = specials.firstMatch(in: bytes, from: start, candidates: allowed)
+      let end = match?.position ?? bytes.count
+      _ = appendOrdinary(UnsafeBufferPointer(rebasing: bytes[start..<end]), workspace: workspace,
+        into: &out, readableEnd: bytes.count - start)
+      guard let match else { break }
+      out.append(match.token.id)
+      start = end + match.token.bytes.count
+    }
+  }
+
+  /// Encodes `bytes` as ordinary text. Returns how many tokens the last piece gave.
+  /// `readableEnd` (≥ count) is how many bytes may be read from the segment's start.
+  @discardableResult
+  func appendOrdinary(
+    _ bytes: UnsafeBufferPointer<UInt8>, workspace: Workspace, into out: inout [Int],
+    readableEnd: Int? = nil
+  ) -> Int {
+    guard let base = bytes.baseAddress, bytes.count > 0 else { return 0 }
+    let readable = readableEnd ?? bytes.count
+    switch preTokenizer {
+    case .gpt2:
+      return appendPieces(GPT2Splitter.self, base, bytes.count, readable, workspace, &out)
+    case .cl100k:
+      return appendPieces(CL100kSplitter.self, base, bytes.count, readable, workspace, &out)
+    case .o200k:
+      return appendPieces(O200kSplitter.self, base, bytes.count, readable, workspace, &out)
+    }
+  }
+
+  /// The hot loop: cut pieces with `Splitter`, look each up whole, merge the rest.
+  @inline(__always)
+  private func appendPieces<Splitter: PieceSplitter>(
+    _: Splitter.Type, _ base: UnsafePointer<UInt8>, _ count: Int, _ readable: Int,
+    _ workspace: Workspace, _ out: inout [Int]
+  ) -> Int {
+    let classes = UnsafePointer(ScalarClassTable.shared.classes)
+    let table = self.table.lookup
+    let cache = workspace.cache
+    var start = 0
+    var lastPieceTokens = 0
+    while start < count {
+      let end = Splitter.pieceEnd(base, start, count, classes)
+      let length = end - start
+      let rank = table.rank(base + start, length, readable: readable - start)
+      if rank != RankTable.absent {
+        out.append(Int(rank))
+        lastPieceTokens = 1
+      } else if length <= PieceCache.maxPieceLength {
+        let before = out.count
+        if !cache.appendCached(base + start, length, readable: readable - start, into: &out) {
+          BytePairMerge.encode(
+            base + start, length, readable: readable - start, table: table,
+            scratch: workspace.scratch, into: &out)
+          cache.insert(base + start, length, readable: readable - start, ids: out[before...])
+        }
+        lastPieceTokens = out.count - before
+      } else {
+        let before = out.count
+        BytePairMerge.encode(
+          base + start, length, readable: readable - start, table: table,
+          scratch: workspace.scratch, into: &out)
+        lastPieceTokens = out.count - before
+      }
+      start = end
+    }
+    return lastPieceTokens
+  }
+}

@@ -1,1 +1,0 @@
-// The Tokenization module. See README.md and ../../shared/DESIGN.md for its job.

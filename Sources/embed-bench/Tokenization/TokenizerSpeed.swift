@@ -1,0 +1,92 @@
+import ArgumentParser
+import EmbeddingKit
+import Foundation
+
+/// `embed-bench tokenizer-speed`: encode throughput on the first N MB of a corpus, one thread
+/// (the whole text in one call) and batched over documents (lines) on several threads.
+/// Prints one JSON object per encoding; `Benchmarks/tokenizer_speed.py` runs it beside
+/// tiktoken and fastokens on the same bytes.
+struct TokenizerSpeed: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "tokenizer-speed",
+    abstract: "Encode throughput (MB/s) on one thread and batched, per encoding.")
+
+  @Option(help: "Corpus (plain, .gz or .xz).")
+  var input: String = "../shared/data/corpus/en-raw.txt.xz"
+
+  @Option(help: "Megabytes (10^6 bytes) to take from the start of the corpus, cut at a line end.")
+  var megabytes: Double = 20
+
+  @Option(help: "Comma-separated encodings.")
+  var encodings: String = "gpt2,cl100k_base,o200k_base"
+
+  @Option(help: "Threads for the batch measurement.")
+  var threads: Int = 2
+
+  @Option(help: "Timed repetitions; the best is reported.")
+  var repeats: Int = 3
+
+  func run() throws {
+    let text = try Self.prefix(of: input, bytes: Int(megabytes * 1e6))
+    let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
+      String($0) + "\n"
+    }
+    let megabytesRead = Double(text.utf8.count) / 1e6
+    for name in encodings.split(separator: ",") {
+      guard let encodingName = EncodingName(rawValue: String(name)) else {
+        throw ValidationError("unknown encoding \(name)")
+      }
+      let encoder = try BytePairEncoder.named(encodingName)
+      _ = encoder.encodeOrdinary(String(text.prefix(100_000)))  // warm up
+      var best = Double.infinity
+      var bestCPU = Double.infinity
+      var tokens = 0
+      for _ in 0..<repeats {
+        let start = Clock.now()
+        let startCPU = Self.threadCPUTime()
+        tokens = encoder.encodeOrdinary(text).count
+        best = min(best, Clock.now() - start)
+        bestCPU = min(bestCPU, Self.threadCPUTime() - startCPU)
+      }
+      var bestBatch = Double.infinity
+      var batchTokens = 0
+      for _ in 0..<repeats {
+        let start = Clock.now()
+        let batch = try encoder.encodeBatch(lines, disallowedSpecial: .none, threads: threads)
+        bestBatch = min(bestBatch, Clock.now() - start)
+        batchTokens = batch.reduce(0) { $0 + $1.count }
+      }
+      print(
+        """
+        {"tool": "EmbeddingKit", "encoding": "\(name)", "megabytes": \(megabytesRead), \
+        "tokens": \(tokens), "seconds": \(best), "mb_per_s": \(megabytesRead / best), \
+        "cpu_mb_per_s": \(megabytesRead / bestCPU), \
+        "batch_threads": \(threads), "batch_tokens": \(batchTokens), \
+        "batch_mb_per_s": \(megabytesRead / bestBatch)}
+        """)
+    }
+  }
+
+  /// CPU seconds used by the calling thread (robust to other processes' load).
+  static func threadCPUTime() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+  }
+
+  /// The first `bytes` bytes of a file, extended to the end of the line.
+  static func prefix(of path: String, bytes: Int) throws -> String {
+    let stream = try ByteStream(path: path)
+    var data: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 1 << 20)
+    while data.count < bytes {
+      let n = try stream.read(into: &chunk)
+      if n == 0 { break }
+      data.append(contentsOf: chunk[0..<n])
+    }
+    if data.count > bytes, let newline = data[bytes...].firstIndex(of: 0x0A) {
+      data.removeSubrange((newline + 1)...)
+    }
+    return String(decoding: data, as: UTF8.self)
+  }
+}
