@@ -11,6 +11,7 @@ Usage: python Benchmarks/tokenizer_speed.py [--megabytes 20] [--threads 2] [--ro
 import argparse, json, lzma, os, subprocess, sys, tempfile, time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
+sys.dont_write_bytecode = True  # no __pycache__ in the repository
 sys.path.insert(0, HERE)
 
 

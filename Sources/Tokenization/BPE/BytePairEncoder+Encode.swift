@@ -10,7 +10,7 @@ extension BytePairEncoder {
   /// ```swift
   /// try gpt2.encode("hello world")                               // [31373, 995]
   /// try gpt2.encode("hi<|endoftext|>", allowedSpecial: .all)     // [5303, 50256]
-  /// try gpt2.encode("hi<|endoftext|>", disallowedSpecial: .none) // [5303, 27, 91, ...]
+  /// try gpt2.encode("hi<|endoftext|>", disallowedSpecial: .none) // [5303, 27, 91, 437, ...]
   /// ```
   /// - Throws: `EmbeddingError.disallowedSpecialToken` naming the token and the remedies.
   /// - Complexity: O(n) in the text's UTF-8 length for ordinary text (pieces longer than a
@@ -63,7 +63,7 @@ extension BytePairEncoder {
   /// again together with the remaining bytes, as one piece. Decoding gives the bytes back.
   ///
   /// ```swift
-  /// gpt2.encode(bytes: [0x68, 0x69, 0xFF])  // [71, 72, 127] ("hi" and the lone 0xFF)
+  /// gpt2.encode(bytes: [0x68, 0x69, 0xFF])  // [5303, 187]: "hi" and the lone byte 0xFF
   /// ```
   /// - Complexity: O(n) for valid input; O(m log m) for the m bytes after the first error.
   public func encode(bytes: [UInt8]) -> [Int] {
@@ -134,7 +134,8 @@ extension BytePairEncoder {
     while true {
       let match = specials.firstMatch(in: bytes, from: start, candidates: allowed)
       let end = match?.position ?? bytes.count
-      _ = appendOrdinary(UnsafeBufferPointer(rebasing: bytes[start..<end]), workspace: workspace,
+      _ = appendOrdinary(
+        UnsafeBufferPointer(rebasing: bytes[start..<end]), workspace: workspace,
         into: &out, readableEnd: bytes.count - start)
       guard let match else { break }
       out.append(match.token.id)

@@ -222,7 +222,8 @@ struct RankLookup {
       i += 8
     }
     if i < length {
-      hash = (hash ^ raw.loadUnaligned(fromByteOffset: length - 8, as: UInt64.self))
+      hash =
+        (hash ^ raw.loadUnaligned(fromByteOffset: length - 8, as: UInt64.self))
         &* 0xC4CE_B9FE_1A85_EC53
       hash ^= hash >> 31
     }

@@ -85,8 +85,7 @@ enum O200kSplitter: PieceSplitter {
 
   /// `[\r\n/]*`
   @inline(__always)
-  static func newlinesOrSlashes(_ bytes: UnsafePointer<UInt8>, from index: Int, _ end: Int) -> Int
-  {
+  static func newlinesOrSlashes(_ bytes: UnsafePointer<UInt8>, from index: Int, _ end: Int) -> Int {
     var i = index
     while i < end && (bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x2F) { i += 1 }
     return i

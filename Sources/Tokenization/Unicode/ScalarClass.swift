@@ -84,10 +84,12 @@ func classAtSlow(
   switch length {
   case 2: value = (b0 & 0x1F) << 6 | UInt32(bytes[index + 1] & 0x3F)
   case 3:
-    value = (b0 & 0x0F) << 12 | UInt32(bytes[index + 1] & 0x3F) << 6
+    value =
+      (b0 & 0x0F) << 12 | UInt32(bytes[index + 1] & 0x3F) << 6
       | UInt32(bytes[index + 2] & 0x3F)
   default:
-    value = (b0 & 0x07) << 18 | UInt32(bytes[index + 1] & 0x3F) << 12
+    value =
+      (b0 & 0x07) << 18 | UInt32(bytes[index + 1] & 0x3F) << 12
       | UInt32(bytes[index + 2] & 0x3F) << 6 | UInt32(bytes[index + 3] & 0x3F)
   }
   return (table[Int(value)], length)
