@@ -41,8 +41,9 @@ extension BytePairEncoder {
     return out
   }
 
-  /// Encodes text treating special-token strings as ordinary text (tiktoken's
-  /// `encode_ordinary`). Never throws.
+  /// Encodes text treating special-token strings as ordinary text (tiktoken's `encode_ordinary`).
+  ///
+  /// Never throws.
   ///
   /// - Complexity: O(n) in the UTF-8 length.
   public func encodeOrdinary(_ text: String) -> [Int] {
@@ -58,9 +59,11 @@ extension BytePairEncoder {
   }
 
   /// Encodes arbitrary bytes, possibly invalid UTF-8, exactly as tiktoken's
-  /// `Encoding._encode_bytes`: valid UTF-8 is encoded as ordinary text; otherwise the valid
-  /// prefix is encoded and its last piece (with any whitespace tokens before it) is merged
-  /// again together with the remaining bytes, as one piece. Decoding gives the bytes back.
+  /// `Encoding._encode_bytes`: valid UTF-8 is encoded as ordinary text; otherwise the valid prefix
+  /// is encoded and its last piece (with any whitespace tokens before it) is merged again together
+  /// with the remaining bytes, as one piece.
+  ///
+  /// Decoding gives the bytes back.
   ///
   /// ```swift
   /// gpt2.encode(bytes: [0x68, 0x69, 0xFF])  // [5303, 187]: "hi" and the lone byte 0xFF
@@ -143,8 +146,10 @@ extension BytePairEncoder {
     }
   }
 
-  /// Encodes `bytes` as ordinary text. Returns how many tokens the last piece gave.
-  /// `readableEnd` (≥ count) is how many bytes may be read from the segment's start.
+  /// Encodes `bytes` as ordinary text.
+  ///
+  /// Returns how many tokens the last piece gave. `readableEnd` (≥ count) is how many bytes may be
+  /// read from the segment's start.
   @discardableResult
   func appendOrdinary(
     _ bytes: UnsafeBufferPointer<UInt8>, workspace: Workspace, into out: inout [Int],

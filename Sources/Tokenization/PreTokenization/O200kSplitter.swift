@@ -1,4 +1,5 @@
-/// o200k_base pre-tokenization (alternatives in order):
+/// o200k_base pre-tokenization (alternatives in order).
+///
 /// ```
 /// [^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?
 /// [^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?
@@ -62,10 +63,12 @@ enum O200kSplitter: PieceSplitter {
       bytes, from: start, end, table, newlineRule: true, newlineRuleFirst: true)
   }
 
-  /// The common case on ASCII text, decided without the general machinery: an optional
-  /// one-byte prefix (ASCII, not a letter, digit, CR or LF), then `[A-Z]*[a-z]+` or `[A-Z]+`,
-  /// then an optional contraction. Returns nil whenever a non-ASCII byte could change the
-  /// answer, so the general path decides those.
+  /// The common case on ASCII text, decided without the general machinery: an optional one-byte
+  /// prefix (ASCII, not a letter, digit, CR or LF), then `[A-Z]*[a-z]+` or `[A-Z]+`, then an
+  /// optional contraction.
+  ///
+  /// Returns nil whenever a non-ASCII byte could change the answer, so the general path decides
+  /// those.
   @inline(__always)
   static func asciiWordEnd(
     _ bytes: UnsafePointer<UInt8>, _ start: Int, _ end: Int, _ table: UnsafePointer<UInt8>
@@ -112,7 +115,7 @@ enum O200kSplitter: PieceSplitter {
     return afterLastLowerish >= 0 ? afterLastLowerish : nil
   }
 
-  /// `[\r\n/]*`
+  /// `[\r\n/]*`.
   @inline(__always)
   static func newlinesOrSlashes(_ bytes: UnsafePointer<UInt8>, from index: Int, _ end: Int) -> Int {
     var i = index

@@ -2,10 +2,11 @@ import ArgumentParser
 import EmbeddingKit
 import Foundation
 
-/// `embed-bench tokenizer-speed`: encode throughput on the first N MB of a corpus, one thread
-/// (the whole text in one call) and batched over documents (lines) on several threads.
-/// Prints one JSON object per encoding; `Benchmarks/tokenizer_speed.py` runs it beside
-/// tiktoken and fastokens on the same bytes.
+/// `embed-bench tokenizer-speed`: encode throughput on the first N MB of a corpus, one thread (the
+/// whole text in one call) and batched over documents (lines) on several threads.
+///
+/// Prints one JSON object per encoding; `Benchmarks/tokenizer_speed.py` runs it beside tiktoken and
+/// fastokens on the same bytes.
 struct TokenizerSpeed: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "tokenizer-speed",

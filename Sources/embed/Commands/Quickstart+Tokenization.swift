@@ -3,6 +3,7 @@ import Foundation
 
 extension QuickstartSteps {
   /// Step 1: text → tokens → token IDs, as chapter 2 of the book does it, on "The Verdict".
+  ///
   /// Writes `<output>/vocabulary.txt` (the word-level vocabulary, one token per line).
   func tokenizationStep() throws {
     Terminal.heading("1. Text -> tokens -> token IDs")

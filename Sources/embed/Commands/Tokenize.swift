@@ -45,7 +45,7 @@ struct Tokenize: ParsableCommand {
   @Option(
     help: """
       A vocabulary file: one token per line for --encoding words, or a .tiktoken file \
-      (e.g. from train-bpe) for BPE with --pattern.
+      (for example from train-bpe) for BPE with --pattern.
       """)
   var vocab: String?
 
@@ -90,6 +90,11 @@ struct Tokenize: ParsableCommand {
   }
 
   func run() throws {
+    if text.isEmpty && files.isEmpty && isatty(0) != 0 {
+      throw ValidationError(
+        "nothing to tokenize: give text as arguments, --file FILE, or pipe text into standard input"
+      )
+    }
     let output = BufferedOutput()
     defer { output.flush() }
     if encoding == "words" {
