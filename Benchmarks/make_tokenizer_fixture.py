@@ -6,6 +6,7 @@ Usage: python Benchmarks/make_tokenizer_fixture.py [../shared/data/tokenizers]
 """
 import base64, json, os, sys
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.dont_write_bytecode = True  # no __pycache__ in the repository
 sys.path.insert(0, HERE)
 from tokenizer_parity import load_encodings  # noqa: E402
 

@@ -17,6 +17,7 @@ import tiktoken_ext.openai_public as op
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
+sys.dont_write_bytecode = True  # no __pycache__ in the repository
 sys.path.insert(0, HERE)
 from adversarial_texts import adversarial_texts  # noqa: E402
 

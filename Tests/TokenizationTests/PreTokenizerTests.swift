@@ -31,7 +31,9 @@ import Testing
     var generator = SeededGenerator(seed: 3)
     for pattern in PreTokenizer.allCases {
       for _ in 0..<200 {
-        let bytes = (0..<Int(generator.next() % 64)).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+        let bytes = (0..<Int(generator.next() % 64)).map { _ in
+          UInt8(truncatingIfNeeded: generator.next())
+        }
         let ranges = pattern.split(bytes: bytes)
         var expectedStart = 0
         for range in ranges {

@@ -18,7 +18,8 @@ import Testing
   }
 
   @Test func unknownWordsAndEndOfText() throws {
-    let vocabulary = Vocabulary(buildingFrom: "Hello , do you like tea ? In the sunlit terraces of the palace .")
+    let vocabulary = Vocabulary(
+      buildingFrom: "Hello , do you like tea ? In the sunlit terraces of the palace .")
     let tokenizer = WordTokenizer(vocabulary: vocabulary)
     let text = "Hello, do you like tea? <|endoftext|> In the sunlit terraces of the palace."
     let ids = try tokenizer.encode(text)
@@ -46,7 +47,12 @@ import Testing
       "It's the last he painted, you know," Mrs. Gisburn said with pardonable pride.
       """
     let ids = try tokenizer.encode(passage)
-    #expect(ids == [1, 56, 2, 850, 988, 602, 533, 746, 5, 1126, 596, 5, 1, 67, 7, 38, 851, 1108, 754, 793, 7])
-    #expect(try tokenizer.decode(ids) == "\" It\' s the last he painted, you know,\" Mrs. Gisburn said with pardonable pride.")
+    #expect(
+      ids == [
+        1, 56, 2, 850, 988, 602, 533, 746, 5, 1126, 596, 5, 1, 67, 7, 38, 851, 1108, 754, 793, 7,
+      ])
+    #expect(
+      try tokenizer.decode(ids)
+        == "\" It\' s the last he painted, you know,\" Mrs. Gisburn said with pardonable pride.")
   }
 }

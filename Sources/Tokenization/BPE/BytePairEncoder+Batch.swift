@@ -2,8 +2,9 @@ import EmbeddingCore
 import Foundation
 
 extension BytePairEncoder {
-  /// Encodes many texts on several threads (tiktoken's `encode_batch`). Results are in input
-  /// order and identical to encoding each text alone.
+  /// Encodes many texts on several threads (tiktoken's `encode_batch`).
+  ///
+  /// Results are in input order and identical to encoding each text alone.
   ///
   /// ```swift
   /// let ids = try encoder.encodeBatch(documents, threads: 2)

@@ -15,8 +15,10 @@ extension BytePairEncoder {
     return out
   }
 
-  /// Decodes to a `String`; byte sequences that are not valid UTF-8 (a multi-byte character
-  /// cut between tokens) become U+FFFD. Use `decode(_:)` for the exact bytes.
+  /// Decodes to a `String`; byte sequences that are not valid UTF-8 (a multi-byte character cut
+  /// between tokens) become U+FFFD.
+  ///
+  /// Use `decode(_:)` for the exact bytes.
   public func decodeText(_ ids: [Int]) throws -> String {
     String(decoding: try decode(ids), as: UTF8.self)
   }

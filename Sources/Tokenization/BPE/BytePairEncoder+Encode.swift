@@ -10,7 +10,7 @@ extension BytePairEncoder {
   /// ```swift
   /// try gpt2.encode("hello world")                               // [31373, 995]
   /// try gpt2.encode("hi<|endoftext|>", allowedSpecial: .all)     // [5303, 50256]
-  /// try gpt2.encode("hi<|endoftext|>", disallowedSpecial: .none) // [5303, 27, 91, ...]
+  /// try gpt2.encode("hi<|endoftext|>", disallowedSpecial: .none) // [5303, 27, 91, 437, ...]
   /// ```
   /// - Throws: `EmbeddingError.disallowedSpecialToken` naming the token and the remedies.
   /// - Complexity: O(n) in the text's UTF-8 length for ordinary text (pieces longer than a
@@ -41,8 +41,9 @@ extension BytePairEncoder {
     return out
   }
 
-  /// Encodes text treating special-token strings as ordinary text (tiktoken's
-  /// `encode_ordinary`). Never throws.
+  /// Encodes text treating special-token strings as ordinary text (tiktoken's `encode_ordinary`).
+  ///
+  /// Never throws.
   ///
   /// - Complexity: O(n) in the UTF-8 length.
   public func encodeOrdinary(_ text: String) -> [Int] {
@@ -58,12 +59,14 @@ extension BytePairEncoder {
   }
 
   /// Encodes arbitrary bytes, possibly invalid UTF-8, exactly as tiktoken's
-  /// `Encoding._encode_bytes`: valid UTF-8 is encoded as ordinary text; otherwise the valid
-  /// prefix is encoded and its last piece (with any whitespace tokens before it) is merged
-  /// again together with the remaining bytes, as one piece. Decoding gives the bytes back.
+  /// `Encoding._encode_bytes`: valid UTF-8 is encoded as ordinary text; otherwise the valid prefix
+  /// is encoded and its last piece (with any whitespace tokens before it) is merged again together
+  /// with the remaining bytes, as one piece.
+  ///
+  /// Decoding gives the bytes back.
   ///
   /// ```swift
-  /// gpt2.encode(bytes: [0x68, 0x69, 0xFF])  // [71, 72, 127] ("hi" and the lone 0xFF)
+  /// gpt2.encode(bytes: [0x68, 0x69, 0xFF])  // [5303, 187]: "hi" and the lone byte 0xFF
   /// ```
   /// - Complexity: O(n) for valid input; O(m log m) for the m bytes after the first error.
   public func encode(bytes: [UInt8]) -> [Int] {
@@ -134,7 +137,8 @@ extension BytePairEncoder {
     while true {
       let match = specials.firstMatch(in: bytes, from: start, candidates: allowed)
       let end = match?.position ?? bytes.count
-      _ = appendOrdinary(UnsafeBufferPointer(rebasing: bytes[start..<end]), workspace: workspace,
+      _ = appendOrdinary(
+        UnsafeBufferPointer(rebasing: bytes[start..<end]), workspace: workspace,
         into: &out, readableEnd: bytes.count - start)
       guard let match else { break }
       out.append(match.token.id)
@@ -142,8 +146,10 @@ extension BytePairEncoder {
     }
   }
 
-  /// Encodes `bytes` as ordinary text. Returns how many tokens the last piece gave.
-  /// `readableEnd` (≥ count) is how many bytes may be read from the segment's start.
+  /// Encodes `bytes` as ordinary text.
+  ///
+  /// Returns how many tokens the last piece gave. `readableEnd` (≥ count) is how many bytes may be
+  /// read from the segment's start.
   @discardableResult
   func appendOrdinary(
     _ bytes: UnsafeBufferPointer<UInt8>, workspace: Workspace, into out: inout [Int],

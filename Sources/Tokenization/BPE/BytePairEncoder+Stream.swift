@@ -7,7 +7,7 @@ extension BytePairEncoder {
   /// The stream is cut only where every encoding is guaranteed to start a new piece (a space
   /// after an ASCII non-space character: no pre-tokenization pattern puts a non-space and a
   /// following space in one piece), so the result equals encoding the whole text at once.
-  /// A stretch longer than `2 × chunkBytes` without such a place (e.g. a 100 MB run of one
+  /// A stretch longer than `2 × chunkBytes` without such a place (for example a 100 MB run of one
   /// letter) is cut at a character boundary, which can change the tokens next to the cut only.
   /// Invalid UTF-8 bytes are encoded as one-byte symbols (nothing is lost; `decode` restores
   /// them), unlike `encode(bytes:)`, which follows tiktoken's whole-tail rule.

@@ -19,7 +19,7 @@ public final class BytePairEncoder: Sendable {
   public let name: String
   /// How text is cut into pieces before merging.
   public let preTokenizer: PreTokenizer
-  /// Special tokens by text, e.g. `["<|endoftext|>": 50256]`.
+  /// Special tokens by text, for example `["<|endoftext|>": 50256]`.
   public let specialTokens: [String: Int]
   /// One more than the largest token ID (tiktoken's `n_vocab`).
   public let vocabularySize: Int

@@ -50,6 +50,7 @@ enum BytePairMerge {
   static let heapThreshold = 128
 
   /// Appends the tokens of `piece` (which is not itself a token) to `out`.
+  ///
   /// `readable` ≥ `length` is how many bytes may be read from `piece`.
   @inline(__always)
   static func encode(

@@ -58,7 +58,9 @@ public enum EncodingName: String, CaseIterable, Sendable {
 }
 
 extension BytePairEncoder {
-  /// Loads one of OpenAI's encodings. Loaded encoders are cached, so repeated calls are free.
+  /// Loads one of OpenAI's encodings.
+  ///
+  /// Loaded encoders are cached, so repeated calls are free.
   ///
   /// The vocabulary is looked for, in order, in `directory`, in `$EMBEDDINGKIT_TOKENIZERS`,
   /// and in the copy shipped with EmbeddingKit. A directory may hold `<name>.tiktoken` or
@@ -82,7 +84,7 @@ extension BytePairEncoder {
   }
 
   /// Loads a `.tiktoken` file (plain or compressed) as an encoding with the given pattern
-  /// and special tokens, e.g. one made by `BytePairTrainer`.
+  /// and special tokens, for example one made by `BytePairTrainer`.
   ///
   /// - Throws: `EmbeddingError.malformed` naming the file and line.
   public static func load(

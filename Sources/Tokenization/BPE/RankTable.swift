@@ -28,7 +28,9 @@ final class RankTable: @unchecked Sendable {
 
   var byteRanks: UnsafeMutablePointer<UInt32> { lookup.byteRanks }
 
-  /// Builds the table from `(bytes, rank)` pairs. Ranks need not be dense.
+  /// Builds the table from `(bytes, rank)` pairs.
+  ///
+  /// Ranks need not be dense.
   ///
   /// - Throws: `EmbeddingError.invalidArgument` on a duplicate token, a duplicate rank or an
   ///   empty token (the caller maps it to a file line).
@@ -143,8 +145,10 @@ struct LongSlot {
   var rank: UInt32
 }
 
-/// The pointers of a `RankTable`, for hot loops (a plain struct: copying it costs no
-/// reference counting). Valid while its `RankTable` is alive.
+/// The pointers of a `RankTable`, for hot loops (a plain struct: copying it costs no reference
+/// counting).
+///
+/// Valid while its `RankTable` is alive.
 struct RankLookup {
   let byteRanks: UnsafeMutablePointer<UInt32>
   let short: UnsafeMutablePointer<ShortSlot>
@@ -191,6 +195,7 @@ struct RankLookup {
   }
 
   /// Bytes `0..<min(length, 8)` and `8..<length` as two little-endian words (zero-padded).
+  ///
   /// With `readable` ≥ 16 two unaligned loads do it.
   @inline(__always)
   static func pack(_ bytes: UnsafePointer<UInt8>, _ length: Int, readable: Int) -> (
@@ -222,15 +227,17 @@ struct RankLookup {
       i += 8
     }
     if i < length {
-      hash = (hash ^ raw.loadUnaligned(fromByteOffset: length - 8, as: UInt64.self))
+      hash =
+        (hash ^ raw.loadUnaligned(fromByteOffset: length - 8, as: UInt64.self))
         &* 0xC4CE_B9FE_1A85_EC53
       hash ^= hash >> 31
     }
     return hash | 1
   }
 
-  /// The rank of `bytes[0..<length]`, or `RankTable.absent`. `readable` ≥ `length` is how
-  /// many bytes may be read from `bytes` (lets keys load whole words).
+  /// The rank of `bytes[0..<length]`, or `RankTable.absent`.
+  ///
+  /// `readable` ≥ `length` is how many bytes may be read from `bytes` (lets keys load whole words).
   ///
   /// - Complexity: O(1) expected for tokens up to 16 bytes, O(length) beyond.
   @inline(__always)

@@ -10,7 +10,7 @@
 public enum SpecialTokenSet: Sendable, Equatable, ExpressibleByArrayLiteral {
   /// Every special token of the encoding.
   case all
-  /// These tokens (by their text, e.g. `"<|endoftext|>"`).
+  /// These tokens (by their text, for example `"<|endoftext|>"`).
   case some(Set<String>)
 
   /// No special token.

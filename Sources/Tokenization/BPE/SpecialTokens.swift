@@ -27,9 +27,10 @@ struct SpecialTokens: Sendable {
   /// Every special token's text.
   var names: Set<String> { Set(tokens.map(\.name)) }
 
-  /// The tokens to recognise and the tokens that are an error, like tiktoken: `.all` allowed
-  /// means every token; `.all` disallowed means every token not allowed. The common cases
-  /// allocate nothing.
+  /// The tokens to recognise and the tokens that are an error, like tiktoken: `.all` allowed means
+  /// every token; `.all` disallowed means every token not allowed.
+  ///
+  /// The common cases allocate nothing.
   func resolve(allowed: SpecialTokenSet, disallowed: SpecialTokenSet) -> (
     allowed: [Token], disallowed: [Token]
   ) {

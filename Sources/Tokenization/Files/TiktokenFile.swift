@@ -35,8 +35,9 @@ public enum TiktokenFile {
   }
 
   /// Parses the bytes of a `.tiktoken` file (`path` is for error messages).
-  public static func parse(_ contents: [UInt8], path: String) throws -> [(bytes: [UInt8], rank: Int)]
-  {
+  public static func parse(_ contents: [UInt8], path: String) throws -> [(
+    bytes: [UInt8], rank: Int
+  )] {
     var result: [(bytes: [UInt8], rank: Int)] = []
     result.reserveCapacity(contents.count / 12)
     var seenRanks = Set<Int>()

@@ -1,6 +1,9 @@
-/// cl100k_base pre-tokenization:
-/// `'(?i:[sdmt]|ll|ve|re)|[^\r\n\p{L}\p{N}]?+\p{L}++|\p{N}{1,3}+| ?[^\s\p{L}\p{N}]++[\r\n]*+|`
-/// `\s++$|\s*[\r\n]|\s+(?!\S)|\s`
+/// cl100k_base pre-tokenization.
+///
+/// ```
+/// '(?i:[sdmt]|ll|ve|re)|[^\r\n\p{L}\p{N}]?+\p{L}++|\p{N}{1,3}+| ?[^\s\p{L}\p{N}]++[\r\n]*+|
+/// \s++$|\s*[\r\n]|\s+(?!\S)|\s
+/// ```
 ///
 /// Contractions in any case; any one scalar but CR, LF, letters and numbers may prefix a
 /// run of letters; numbers go in groups of up to three; symbol runs keep the newlines after
@@ -42,7 +45,7 @@ enum CL100kSplitter: PieceSplitter {
       bytes, from: start, end, table, newlineRule: true, newlineRuleFirst: false)
   }
 
-  /// `[\r\n]*`
+  /// `[\r\n]*`.
   @inline(__always)
   static func newlines(_ bytes: UnsafePointer<UInt8>, from index: Int, _ end: Int) -> Int {
     var i = index

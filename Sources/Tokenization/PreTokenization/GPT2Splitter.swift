@@ -1,5 +1,8 @@
-/// GPT-2 / r50k_base pre-tokenization:
-/// `'(?:[sdmt]|ll|ve|re)| ?\p{L}++| ?\p{N}++| ?[^\s\p{L}\p{N}]++|\s++$|\s+(?!\S)|\s`
+/// GPT-2 / r50k_base pre-tokenization.
+///
+/// ```
+/// '(?:[sdmt]|ll|ve|re)| ?\p{L}++| ?\p{N}++| ?[^\s\p{L}\p{N}]++|\s++$|\s+(?!\S)|\s
+/// ```
 ///
 /// Contractions are lower case only; a single space (U+0020) may prefix a run of letters,
 /// numbers or other symbols; a whitespace run gives back its last scalar to the next piece

@@ -1,4 +1,5 @@
-/// o200k_base pre-tokenization (alternatives in order):
+/// o200k_base pre-tokenization (alternatives in order).
+///
 /// ```
 /// [^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?
 /// [^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?
@@ -16,6 +17,7 @@ enum O200kSplitter: PieceSplitter {
   static func pieceEnd(
     _ bytes: UnsafePointer<UInt8>, _ start: Int, _ end: Int, _ table: UnsafePointer<UInt8>
   ) -> Int {
+    if let fast = asciiWordEnd(bytes, start, end, table) { return fast }
     let first = bytes[start]
     let (flags, length) = classAt(bytes, start, end, table)
     let next = start + length
@@ -61,6 +63,36 @@ enum O200kSplitter: PieceSplitter {
       bytes, from: start, end, table, newlineRule: true, newlineRuleFirst: true)
   }
 
+  /// The common case on ASCII text, decided without the general machinery: an optional one-byte
+  /// prefix (ASCII, not a letter, digit, CR or LF), then `[A-Z]*[a-z]+` or `[A-Z]+`, then an
+  /// optional contraction.
+  ///
+  /// Returns nil whenever a non-ASCII byte could change the answer, so the general path decides
+  /// those.
+  @inline(__always)
+  static func asciiWordEnd(
+    _ bytes: UnsafePointer<UInt8>, _ start: Int, _ end: Int, _ table: UnsafePointer<UInt8>
+  ) -> Int? {
+    let first = bytes[start]
+    guard first < 0x80 else { return nil }
+    var s = start
+    if table[Int(first)] & (ScalarClass.letter | ScalarClass.number) == 0 {
+      guard first != 0x0A && first != 0x0D && start + 1 < end else { return nil }
+      s = start + 1
+    }
+    var i = s
+    while i < end && bytes[i] &- 0x41 < 26 { i += 1 }  // A-Z
+    let upperEnd = i
+    if i < end && bytes[i] &- 0x61 < 26 {  // a-z
+      i += 1
+      while i < end && bytes[i] &- 0x61 < 26 { i += 1 }
+      if i < end && bytes[i] >= 0x80 { return nil }
+      return i + ScanRuns.contraction(bytes, at: i, end, caseInsensitive: true)
+    }
+    guard upperEnd > s, upperEnd == end || bytes[upperEnd] < 0x80 else { return nil }
+    return upperEnd + ScanRuns.contraction(bytes, at: upperEnd, end, caseInsensitive: true)
+  }
+
   /// `[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+` at `index` with the regex's
   /// backtracking: the end of the match, or nil if there is none.
   @inline(__always)
@@ -83,10 +115,9 @@ enum O200kSplitter: PieceSplitter {
     return afterLastLowerish >= 0 ? afterLastLowerish : nil
   }
 
-  /// `[\r\n/]*`
+  /// `[\r\n/]*`.
   @inline(__always)
-  static func newlinesOrSlashes(_ bytes: UnsafePointer<UInt8>, from index: Int, _ end: Int) -> Int
-  {
+  static func newlinesOrSlashes(_ bytes: UnsafePointer<UInt8>, from index: Int, _ end: Int) -> Int {
     var i = index
     while i < end && (bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x2F) { i += 1 }
     return i

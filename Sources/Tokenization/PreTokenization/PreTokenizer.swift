@@ -25,6 +25,7 @@ public enum PreTokenizer: String, CaseIterable, Sendable {
   }
 
   /// The byte ranges of the pieces of `bytes`, in order, covering every byte exactly once.
+  ///
   /// Invalid UTF-8 bytes count as punctuation, one byte each.
   ///
   /// - Complexity: O(n) in the byte count.
@@ -141,6 +142,7 @@ enum ScanRuns {
   }
 
   /// The length of a contraction (`'s 't 'd 'm 'll 've 're`) at `index`, or 0.
+  ///
   /// `caseInsensitive` also accepts upper case and U+017F (ſ, which case-folds to s).
   @inline(__always)
   static func contraction(

@@ -16,9 +16,11 @@ enum ScalarClass {
   /// `letter | number | space`: a scalar with none of these is punctuation/symbol ("other").
   static let wordOrSpace: UInt8 = 7
 
-  /// The Unicode version whose character database tiktoken's regex engine (the Rust `regex`
-  /// crate used by tiktoken 0.14) carries. Swift 6.3 knows Unicode 17.0; scalars assigned after
-  /// this version are treated as unassigned (class "other"), as tiktoken sees them.
+  /// The Unicode version whose character database tiktoken's regex engine (the Rust `regex` crate
+  /// used by tiktoken 0.14) carries.
+  ///
+  /// Swift 6.3 knows Unicode 17.0; scalars assigned after this version are treated as unassigned
+  /// (class "other"), as tiktoken sees them.
   static let unicodeVersion = (major: 16, minor: 0)
 
   /// The class of one scalar from its Unicode properties, as of `unicodeVersion`.
@@ -84,10 +86,12 @@ func classAtSlow(
   switch length {
   case 2: value = (b0 & 0x1F) << 6 | UInt32(bytes[index + 1] & 0x3F)
   case 3:
-    value = (b0 & 0x0F) << 12 | UInt32(bytes[index + 1] & 0x3F) << 6
+    value =
+      (b0 & 0x0F) << 12 | UInt32(bytes[index + 1] & 0x3F) << 6
       | UInt32(bytes[index + 2] & 0x3F)
   default:
-    value = (b0 & 0x07) << 18 | UInt32(bytes[index + 1] & 0x3F) << 12
+    value =
+      (b0 & 0x07) << 18 | UInt32(bytes[index + 1] & 0x3F) << 12
       | UInt32(bytes[index + 2] & 0x3F) << 6 | UInt32(bytes[index + 3] & 0x3F)
   }
   return (table[Int(value)], length)

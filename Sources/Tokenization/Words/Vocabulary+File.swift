@@ -2,8 +2,10 @@ import EmbeddingCore
 import Foundation
 
 extension Vocabulary {
-  /// Loads a vocabulary file: UTF-8, one token per line, line N holds ID N − 1
-  /// (the layout of BERT's `vocab.txt`). Gzip/xz files are read transparently.
+  /// Loads a vocabulary file: UTF-8, one token per line, line N holds ID N − 1 (the layout of
+  /// BERT's `vocab.txt`).
+  ///
+  /// Gzip/xz files are read transparently.
   ///
   /// - Throws: `EmbeddingError.malformed` naming the file and line of an empty line, a token
   ///   given twice or invalid UTF-8; `.io` if the file cannot be read.

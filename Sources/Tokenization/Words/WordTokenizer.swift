@@ -24,8 +24,9 @@ public struct WordTokenizer: Sendable {
     self.vocabulary = vocabulary
   }
 
-  /// Token IDs of `text`. Words missing from the vocabulary become `<|unk|>` if the vocabulary
-  /// has it.
+  /// Token IDs of `text`.
+  ///
+  /// Words missing from the vocabulary become `<|unk|>` if the vocabulary has it.
   ///
   /// - Throws: `EmbeddingError.outOfVocabulary` for an unknown word when there is no `<|unk|>`.
   /// - Complexity: O(n) in the length of `text`.
@@ -100,7 +101,9 @@ public struct WordTokenizer: Sendable {
     return text
   }
 
-  /// `, . : ; ? _ ! " ( ) '`
+  /// `, .
+  ///
+  /// : ; ? _ ! " ( ) '`
   static func isPunctuation(_ scalar: Unicode.Scalar) -> Bool {
     switch scalar {
     case ",", ".", ":", ";", "?", "_", "!", "\"", "(", ")", "'": return true

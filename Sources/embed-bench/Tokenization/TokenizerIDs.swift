@@ -58,6 +58,8 @@ struct TokenizerIDs: ParsableCommand {
     try Data(out).write(to: URL(fileURLWithPath: output))
     let seconds = Clock.now() - start
     FileHandle.standardError.write(
-      Data("\(encoding): \(records) records, \(tokens) tokens in \(String(format: "%.2f", seconds)) s\n".utf8))
+      Data(
+        "\(encoding): \(records) records, \(tokens) tokens in \(String(format: "%.2f", seconds)) s\n"
+          .utf8))
   }
 }

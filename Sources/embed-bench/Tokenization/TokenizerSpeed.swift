@@ -2,10 +2,11 @@ import ArgumentParser
 import EmbeddingKit
 import Foundation
 
-/// `embed-bench tokenizer-speed`: encode throughput on the first N MB of a corpus, one thread
-/// (the whole text in one call) and batched over documents (lines) on several threads.
-/// Prints one JSON object per encoding; `Benchmarks/tokenizer_speed.py` runs it beside
-/// tiktoken and fastokens on the same bytes.
+/// `embed-bench tokenizer-speed`: encode throughput on the first N MB of a corpus, one thread (the
+/// whole text in one call) and batched over documents (lines) on several threads.
+///
+/// Prints one JSON object per encoding; `Benchmarks/tokenizer_speed.py` runs it beside tiktoken and
+/// fastokens on the same bytes.
 struct TokenizerSpeed: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "tokenizer-speed",
@@ -40,12 +41,15 @@ struct TokenizerSpeed: ParsableCommand {
       _ = encoder.encodeOrdinary(String(text.prefix(100_000)))  // warm up
       var best = Double.infinity
       var bestCPU = Double.infinity
+      var first = 0.0
       var tokens = 0
-      for _ in 0..<repeats {
+      for attempt in 0..<repeats {
         let start = Clock.now()
         let startCPU = Self.threadCPUTime()
         tokens = encoder.encodeOrdinary(text).count
-        best = min(best, Clock.now() - start)
+        let seconds = Clock.now() - start
+        if attempt == 0 { first = seconds }
+        best = min(best, seconds)
         bestCPU = min(bestCPU, Self.threadCPUTime() - startCPU)
       }
       var bestBatch = Double.infinity
@@ -60,7 +64,7 @@ struct TokenizerSpeed: ParsableCommand {
         """
         {"tool": "EmbeddingKit", "encoding": "\(name)", "megabytes": \(megabytesRead), \
         "tokens": \(tokens), "seconds": \(best), "mb_per_s": \(megabytesRead / best), \
-        "cpu_mb_per_s": \(megabytesRead / bestCPU), \
+        "cpu_mb_per_s": \(megabytesRead / bestCPU), "first_mb_per_s": \(megabytesRead / first), \
         "batch_threads": \(threads), "batch_tokens": \(batchTokens), \
         "batch_mb_per_s": \(megabytesRead / bestBatch)}
         """)

@@ -28,14 +28,15 @@ struct Tokenize: ParsableCommand {
         echo "15496 11 995 0" | embed tokenize --decode
         embed tokenize --encoding words --tokens "Hello, world. Is this-- a test?"
         embed tokenize --encoding words --vocab vocab.txt --file story.txt
-        embed tokenize --vocab mine.tiktoken --pattern gpt2 "text"    # a train-bpe vocabulary
+        embed tokenize --vocab mine.tiktoken --pattern gpt2 "text"  # from train-bpe
         embed tokenize --allow-special all "one<|endoftext|>two"
       """)
 
   @Argument(help: "Text to tokenize (joined with spaces). Omit to read --file or standard input.")
   var text: [String] = []
 
-  @Option(name: [.short, .customLong("file")], help: "A file to tokenize ('-' = stdin); repeatable.")
+  @Option(
+    name: [.short, .customLong("file")], help: "A file to tokenize ('-' = stdin); repeatable.")
   var files: [String] = []
 
   @Option(help: "gpt2, r50k_base, cl100k_base, o200k_base or words.")
@@ -44,14 +45,17 @@ struct Tokenize: ParsableCommand {
   @Option(
     help: """
       A vocabulary file: one token per line for --encoding words, or a .tiktoken file \
-      (e.g. from train-bpe) for BPE with --pattern.
+      (for example from train-bpe) for BPE with --pattern.
       """)
   var vocab: String?
 
   @Option(help: "Pre-tokenizer for a --vocab .tiktoken file: gpt2, cl100k or o200k.")
   var pattern: String = "gpt2"
 
-  @Option(help: "Folder with the BPE vocabularies (default: $EMBEDDINGKIT_TOKENIZERS, then the copies shipped with EmbeddingKit).")
+  @Option(
+    help:
+      "Folder with the BPE vocabularies (default: $EMBEDDINGKIT_TOKENIZERS, then the copies shipped with EmbeddingKit)."
+  )
   var vocabularies: String?
 
   @Flag(help: "Print the tokens (quoted, bytes that are not UTF-8 as \\xNN) instead of IDs.")
@@ -86,6 +90,11 @@ struct Tokenize: ParsableCommand {
   }
 
   func run() throws {
+    if text.isEmpty && files.isEmpty && isatty(0) != 0 {
+      throw ValidationError(
+        "nothing to tokenize: give text as arguments, --file FILE, or pipe text into standard input"
+      )
+    }
     let output = BufferedOutput()
     defer { output.flush() }
     if encoding == "words" {
@@ -113,7 +122,8 @@ struct Tokenize: ParsableCommand {
     func readAll() throws -> String {
       switch self {
       case .text(let text): return text
-      case .file(let path): return String(decoding: try ByteStream.readAll(path: path), as: UTF8.self)
+      case .file(let path):
+        return String(decoding: try ByteStream.readAll(path: path), as: UTF8.self)
       }
     }
   }
@@ -131,7 +141,9 @@ struct Tokenize: ParsableCommand {
         EncodingName(rawValue: encoding) ?? .gpt2, directory: vocabularies)
     }
     let allowed: SpecialTokenSet =
-      allowSpecial.map { $0 == "all" ? .all : .some(Set($0.split(separator: ",").map(String.init))) }
+      allowSpecial.map {
+        $0 == "all" ? .all : .some(Set($0.split(separator: ",").map(String.init)))
+      }
       ?? .none
     let disallowed: SpecialTokenSet = specialAsText ? .none : .all
     for input in inputs {
@@ -189,7 +201,8 @@ struct Tokenize: ParsableCommand {
       } else if count {
         output.write(String(WordTokenizer.split(text).count))
       } else if tokens {
-        output.write(WordTokenizer.split(text).map { Self.quoted(Array($0.utf8)) }.joined(separator: " "))
+        output.write(
+          WordTokenizer.split(text).map { Self.quoted(Array($0.utf8)) }.joined(separator: " "))
       } else {
         output.write(try tokenizer.encode(text).map(String.init).joined(separator: " "))
       }
@@ -200,13 +213,15 @@ struct Tokenize: ParsableCommand {
   // MARK: - Formatting
 
   static func parseIDs(_ text: String) throws -> [Int] {
-    try text.split(whereSeparator: { $0 == " " || $0 == "," || $0.isNewline || $0 == "\t" || $0 == "[" || $0 == "]" })
-      .map { field in
-        guard let id = Int(field) else {
-          throw ValidationError("'\(field)' is not a token ID (--decode reads integers)")
-        }
-        return id
+    try text.split(whereSeparator: {
+      $0 == " " || $0 == "," || $0.isNewline || $0 == "\t" || $0 == "[" || $0 == "]"
+    })
+    .map { field in
+      guard let id = Int(field) else {
+        throw ValidationError("'\(field)' is not a token ID (--decode reads integers)")
       }
+      return id
+    }
   }
 
   /// A token's bytes as a quoted string: UTF-8 text with \n, \t, \r, \", \\ escaped, other

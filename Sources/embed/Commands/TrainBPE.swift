@@ -57,9 +57,13 @@ struct TrainBPE: ParsableCommand {
     bar.finish()
     try TiktokenFile.write(ranks, to: output)
     let seconds = Clock.now() - start
-    print("learned \(ranks.count - 256) merges (\(ranks.count) tokens) in \(String(format: "%.1f", seconds)) s; wrote \(output)")
+    print(
+      "learned \(ranks.count - 256) merges (\(ranks.count) tokens) in \(String(format: "%.1f", seconds)) s; wrote \(output)"
+    )
     if ranks.count < vocabSize {
-      print("stopped early: no pair occurs \(minPairCount) times or more (use more text or --min-pair-count 1)")
+      print(
+        "stopped early: no pair occurs \(minPairCount) times or more (use more text or --min-pair-count 1)"
+      )
     }
     let longest = ranks.sorted { $0.bytes.count > $1.bytes.count }.prefix(8)
     print("longest tokens: " + longest.map { Tokenize.quoted($0.bytes) }.joined(separator: " "))
