@@ -68,7 +68,8 @@ let package = Package(
     .testTarget(
       name: "TokenizationTests", dependencies: ["Tokenization", "EmbeddingTestSupport"]),
     .testTarget(
-      name: "WordEmbeddingsTests", dependencies: ["WordEmbeddings", "EmbeddingTestSupport"]),
+      name: "WordEmbeddingsTests", dependencies: ["WordEmbeddings", "EmbeddingTestSupport"],
+      resources: [.copy("Fixtures")]),
     .testTarget(name: "Word2VecTests", dependencies: ["Word2Vec", "EmbeddingTestSupport"]),
     .testTarget(
       name: "InputEmbeddingsTests", dependencies: ["InputEmbeddings", "EmbeddingTestSupport"]),

@@ -18,7 +18,10 @@ public final class WordVectors: @unchecked Sendable {
   public let matrix: Matrix
   /// Optional corpus counts, aligned with `words` (empty if unknown).
   public let counts: [Int]
-  private let indexByWord: [String: Int]
+  let indexByWord: [String: Int]
+  /// What the loader recovered from (duplicates dropped, bytes replaced); empty when built
+  /// in memory or loaded from a clean file.
+  public internal(set) var loadReport = LoadReport()
 
   /// Creates word vectors. Duplicate words keep their first row for lookups.
   ///
@@ -37,6 +40,14 @@ public final class WordVectors: @unchecked Sendable {
     self.counts = counts
     var index = [String: Int](minimumCapacity: words.count)
     for (i, w) in words.enumerated() where index[w] == nil { index[w] = i }
+    indexByWord = index
+  }
+
+  /// Creates word vectors from a vocabulary index the caller already built (loaders).
+  init(words: [String], matrix: Matrix, counts: [Int], index: [String: Int]) {
+    self.words = words
+    self.matrix = matrix
+    self.counts = counts
     indexByWord = index
   }
 
