@@ -17,6 +17,7 @@ struct Embed: AsyncParsableCommand {
       // Tokenization (tokenize, train-bpe)
 
       // Word2Vec (train)
+      Train.self,
 
       // Word vectors (similar, analogy, evaluate, convert)
 

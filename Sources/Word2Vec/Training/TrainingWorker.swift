@@ -68,7 +68,7 @@ struct TrainingWorker {
   @inline(__always)
   private mutating func noiseWord() -> Int {
     let r = rng.next()
-    let bucket = Int((r & 0xFFFF_FFFF) &* UInt64(tables.vocabularySize) >> 32)
+    let bucket = Int(((r & 0xFFFF_FFFF) &* UInt64(tables.vocabularySize)) >> 32)
     return UInt32(truncatingIfNeeded: r >> 32) <= tables.noiseThreshold[bucket]
       ? bucket : Int(tables.noiseAlias[bucket])
   }
@@ -87,7 +87,7 @@ struct TrainingWorker {
     let window = configuration.window
     let input = weights.input
     for i in 0..<n {
-      let reduced = Int(UInt64(random32()) &* UInt64(window) >> 32)
+      let reduced = Int((UInt64(random32()) &* UInt64(window)) >> 32)
       let span = window - reduced
       var b = 0
       let lo = max(0, i - span)
