@@ -32,8 +32,10 @@ let package = Package(
     .target(name: "Tokenization", dependencies: ["EmbeddingCore"], swiftSettings: kernelSettings),
     .target(
       name: "WordEmbeddings", dependencies: ["EmbeddingCore"], swiftSettings: kernelSettings),
+    // Header-only C helper (a cache prefetch hint) for the Word2Vec training loop.
+    .target(name: "CWord2VecSupport", path: "Sources/CWord2VecSupport"),
     .target(
-      name: "Word2Vec", dependencies: ["EmbeddingCore", "WordEmbeddings"],
+      name: "Word2Vec", dependencies: ["EmbeddingCore", "WordEmbeddings", "CWord2VecSupport"],
       swiftSettings: kernelSettings),
     .target(
       name: "InputEmbeddings", dependencies: ["EmbeddingCore", "Tokenization", "WordEmbeddings"],

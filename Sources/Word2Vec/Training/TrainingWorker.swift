@@ -1,3 +1,4 @@
+import CWord2VecSupport
 import EmbeddingCore
 import Foundation
 
@@ -25,8 +26,11 @@ struct TrainingWorker {
   private let stride: Int
   private let sentence: UnsafeMutablePointer<Int32>
   private let contextRows: UnsafeMutablePointer<FloatRow>
+  /// Two sets of output rows and labels: the current centre word's and the next one's, drawn
+  /// one word ahead so their rows can be prefetched while the current word trains.
   private let outputRows: UnsafeMutablePointer<FloatRow>
   private let outputLabels: UnsafeMutablePointer<Float>
+  private let maxOutputs: Int
   private let gradients: UnsafeMutablePointer<SIMD8<Float>>
   private let scratch: UnsafeMutablePointer<Float>  // B × stride (skip-gram) or 2 × stride (CBOW)
 
@@ -41,8 +45,9 @@ struct TrainingWorker {
     let maxOutputs = configuration.negative + 1 + tables.maxCodeLength
     sentence = .allocate(capacity: configuration.maxSentenceLength)
     contextRows = .allocate(capacity: maxContext)
-    outputRows = .allocate(capacity: maxOutputs)
-    outputLabels = .allocate(capacity: maxOutputs)
+    self.maxOutputs = maxOutputs
+    outputRows = .allocate(capacity: 2 * maxOutputs)
+    outputLabels = .allocate(capacity: 2 * maxOutputs)
     gradients = .allocate(capacity: maxContext)
     let scratchRows = max(maxContext, 2)
     scratch = UnsafeMutableRawPointer.allocate(byteCount: scratchRows * stride * 4, alignment: 64)
@@ -86,7 +91,18 @@ struct TrainingWorker {
     if n < 2 { return }
     let window = configuration.window
     let input = weights.input
+    let rowBytes = stride * 4
+    var current = 0
+    var currentCount = collectOutputs(for: Int(sentence[0]), slot: 0)
     for i in 0..<n {
+      // Draw the next centre word's outputs now and start loading their rows into cache.
+      var nextCount = 0
+      if i + 1 < n {
+        let slot = 1 - current
+        nextCount = collectOutputs(for: Int(sentence[i + 1]), slot: slot)
+        for k in 0..<nextCount { w2v_prefetch_row(outputRows[slot * maxOutputs + k], rowBytes) }
+        if i + 1 + window < n { w2v_prefetch_row(input + Int(sentence[i + 1 + window]) * stride, rowBytes) }
+      }
       let reduced = Int((UInt64(random32()) &* UInt64(window)) >> 32)
       let span = window - reduced
       var b = 0
@@ -100,21 +116,24 @@ struct TrainingWorker {
         }
         j += 1
       }
-      if b == 0 { continue }
-      let word = Int(sentence[i])
-      let outputs = collectOutputs(for: word)
+      let rows = outputRows + current * maxOutputs
+      let labels = outputLabels + current * maxOutputs
       if configuration.architecture == .skipGram {
-        skipGramStep(contexts: b, outputs: outputs, alpha: alpha)
+        skipGramStep(contexts: b, outputs: currentCount, rows: rows, labels: labels, alpha: alpha)
       } else {
-        cbowStep(contexts: b, outputs: outputs, alpha: alpha)
+        cbowStep(contexts: b, outputs: currentCount, rows: rows, labels: labels, alpha: alpha)
       }
+      current = 1 - current
+      currentCount = nextCount
     }
   }
 
-  /// Fills `outputRows`/`outputLabels` with the centre word's positive row and K negatives
-  /// (label 1, 0…) and/or its Huffman path (label 1 - code); returns how many.
+  /// Fills output slot `slot` with the centre word's positive row and K negatives (labels 1,
+  /// 0, …) and/or its Huffman path (labels 1 - code); returns how many rows.
   @inline(__always)
-  private mutating func collectOutputs(for word: Int) -> Int {
+  private mutating func collectOutputs(for word: Int, slot: Int) -> Int {
+    let outputRows = self.outputRows + slot * maxOutputs
+    let outputLabels = self.outputLabels + slot * maxOutputs
     var o = 0
     if let negativeRows = weights.outputNegative {
       outputRows[0] = negativeRows + word * stride
@@ -160,7 +179,10 @@ struct TrainingWorker {
   /// Δinput_b = Σ_o g[b][o] · output_o (old values), Δoutput_o = Σ_b g[b][o] · input_b.
   /// Shapes: inputs (B × stride), outputs (O × stride), accumulated Δinputs in `scratch` (B × stride).
   @inline(__always)
-  private mutating func skipGramStep(contexts b: Int, outputs o: Int, alpha: Float) {
+  private mutating func skipGramStep(
+    contexts b: Int, outputs o: Int, rows outputRows: UnsafeMutablePointer<FloatRow>,
+    labels outputLabels: UnsafeMutablePointer<Float>, alpha: Float
+  ) {
     let delta = UnsafeMutableRawPointer(scratch)
     delta.initializeMemory(as: Float.self, repeating: 0, count: b * stride)
     let rowBytes = stride * 4
@@ -249,7 +271,10 @@ struct TrainingWorker {
   /// Δh += g · out (old), out += g · h; finally every context row += Δh (as word2vec.c).
   /// Shapes: h and Δh are two stride-long rows of `scratch`.
   @inline(__always)
-  private mutating func cbowStep(contexts b: Int, outputs o: Int, alpha: Float) {
+  private mutating func cbowStep(
+    contexts b: Int, outputs o: Int, rows outputRows: UnsafeMutablePointer<FloatRow>,
+    labels outputLabels: UnsafeMutablePointer<Float>, alpha: Float
+  ) {
     let h = UnsafeMutableRawPointer(scratch)
     let delta = h + stride * 4
     let scale = SIMD8<Float>(repeating: configuration.cbowMean ? 1 / Float(b) : 1)
