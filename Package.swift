@@ -72,7 +72,9 @@ let package = Package(
     .testTarget(
       name: "WordEmbeddingsTests", dependencies: ["WordEmbeddings", "EmbeddingTestSupport"],
       resources: [.copy("Fixtures")]),
-    .testTarget(name: "Word2VecTests", dependencies: ["Word2Vec", "EmbeddingTestSupport"]),
+    .testTarget(
+      name: "Word2VecTests", dependencies: ["Word2Vec", "EmbeddingTestSupport"],
+      resources: [.copy("Fixtures")]),
     .testTarget(
       name: "InputEmbeddingsTests", dependencies: ["InputEmbeddings", "EmbeddingTestSupport"]),
     .testTarget(name: "ProjectionTests", dependencies: ["Projection", "EmbeddingTestSupport"]),

@@ -150,7 +150,7 @@ struct Train: AsyncParsableCommand {
     if !quiet {
       Terminal.note(
         String(
-          format: "trained %d words in %.1f s (%.0f words/s), loss %.4f; wrote %@ (%d × %d, %@)",
+          format: "trained %d words in %.2f s (%.0f words/s), loss %.4f; wrote %@ (%d × %d, %@)",
           summary.words, summary.seconds, summary.wordsPerSecond, summary.finalLoss, output,
           vectors.count, vectors.dimension, format.rawValue)
           + (saveModel.map { "; model: \($0)" } ?? ""))
