@@ -18,7 +18,7 @@ enum TestCorpus {
   /// Writes `bytes` to a fresh temporary file and returns its path.
   static func file(_ bytes: [UInt8], name: String = "corpus.txt") -> String {
     let url = makeTemporaryDirectory("word2vec-tests").appendingPathComponent(name)
-    FileManager.default.createFile(atPath: url.path, contents: Data(bytes))
+    _ = FileManager.default.createFile(atPath: url.path, contents: Data(bytes))
     return url.path
   }
 

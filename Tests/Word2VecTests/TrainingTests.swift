@@ -23,7 +23,8 @@ import Testing
   }
 
   static func vectors(_ model: Word2Vec) throws -> [Float] {
-    Array(try model.wordVectors().matrix.buffer)
+    let wv = try model.wordVectors()
+    return (0..<wv.count).flatMap { wv.matrix.row($0) }
   }
 
   static func cosine(_ a: [Float], _ b: [Float]) -> Float {

@@ -17,12 +17,14 @@ import Testing
     }
     for a in codes.indices {
       for b in codes.indices where a != b {
-        #expect(!(codes[b].count >= codes[a].count && Array(codes[b].prefix(codes[a].count)) == codes[a]))
+        let isPrefix = codes[b].count >= codes[a].count && Array(codes[b].prefix(codes[a].count)) == codes[a]
+        #expect(!isPrefix)
       }
     }
     for w in 1..<counts.count { #expect(codes[w].count >= codes[w - 1].count) }
     // Kraft equality for a full binary tree.
-    #expect(codes.map { 1.0 / Double(1 << $0.count) }.reduce(0, +) == 1)
+    let kraft: Double = codes.map { 1.0 / Double(1 << $0.count) }.reduce(0, +)
+    #expect(kraft == 1)
   }
 
   @Test func aliasSamplerFollowsUnigramToThePowerThreeQuarters() {
