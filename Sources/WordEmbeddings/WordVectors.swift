@@ -1,4 +1,5 @@
 import EmbeddingCore
+import Foundation
 
 /// A query-only set of word vectors: a vocabulary (word ⇄ row) and a `Matrix` of rows.
 ///
@@ -11,22 +12,29 @@ import EmbeddingCore
 /// wv.index(of: "queen")   // 1
 /// wv.vector(for: "king")  // [Float] of length 50
 /// ```
+///
+/// Vectors opened from the native format (`.ekv`) are memory-mapped: the vocabulary is read
+/// from the file on demand, so `words` and `counts` are built (once) only when first asked.
 public final class WordVectors: @unchecked Sendable {
-  /// The words, one per row of `matrix`.
-  public let words: [String]
-  /// The vectors, `words.count` rows × `dimension` columns.
+  /// The vectors, `count` rows × `dimension` columns.
   public let matrix: Matrix
-  /// Optional corpus counts, aligned with `words` (empty if unknown).
-  public let counts: [Int]
-  let indexByWord: [String: Int]
+  let vocabulary: any VocabularyStore
   /// What the loader recovered from (duplicates dropped, bytes replaced); empty when built
   /// in memory or loaded from a clean file.
   public internal(set) var loadReport = LoadReport()
+  // Built on first use: the unit-length rows that queries search, and materialised
+  // word/count arrays for mapped vocabularies. Guarded by `lock`.
+  private let lock = NSLock()
+  private var cachedUnit: Matrix?
+  private var cachedNorms: [Float]?
+  private var cachedWords: [String]?
+  private var cachedCounts: [Int]?
 
-  /// Creates word vectors. Duplicate words keep their first row for lookups.
+  /// Creates word vectors; duplicate words keep their first row for lookups.
   ///
   /// - Throws: `EmbeddingError.invalidArgument` if `words.count != matrix.rows` or the counts
   ///   are not aligned with the words.
+  /// - Complexity: O(count) to build the word index.
   public init(words: [String], matrix: Matrix, counts: [Int] = []) throws {
     guard words.count == matrix.rows else {
       throw EmbeddingError.invalidArgument(
@@ -35,42 +43,127 @@ public final class WordVectors: @unchecked Sendable {
     guard counts.isEmpty || counts.count == words.count else {
       throw EmbeddingError.invalidArgument("\(counts.count) counts for \(words.count) words")
     }
-    self.words = words
-    self.matrix = matrix
-    self.counts = counts
     var index = [String: Int](minimumCapacity: words.count)
     for (i, w) in words.enumerated() where index[w] == nil { index[w] = i }
-    indexByWord = index
+    self.matrix = matrix
+    vocabulary = InMemoryVocabulary(words: words, counts: counts, index: index)
   }
 
   /// Creates word vectors from a vocabulary index the caller already built (loaders).
   init(words: [String], matrix: Matrix, counts: [Int], index: [String: Int]) {
-    self.words = words
     self.matrix = matrix
-    self.counts = counts
-    indexByWord = index
+    vocabulary = InMemoryVocabulary(words: words, counts: counts, index: index)
+  }
+
+  /// Creates word vectors over any vocabulary store (the memory-mapped native format).
+  init(matrix: Matrix, vocabulary: any VocabularyStore) {
+    self.matrix = matrix
+    self.vocabulary = vocabulary
+  }
+
+  /// The words, one per row of `matrix`.
+  ///
+  /// - Complexity: O(1) for in-memory vectors; O(count) once for memory-mapped ones.
+  public var words: [String] {
+    if let memory = vocabulary as? InMemoryVocabulary { return memory.words }
+    lock.lock()
+    defer { lock.unlock() }
+    if let cachedWords { return cachedWords }
+    let all = (0..<vocabulary.count).map { vocabulary.word(at: $0) }
+    cachedWords = all
+    return all
+  }
+
+  /// Optional corpus counts, aligned with `words` (empty if unknown).
+  public var counts: [Int] {
+    if let memory = vocabulary as? InMemoryVocabulary { return memory.counts }
+    lock.lock()
+    defer { lock.unlock() }
+    if let cachedCounts { return cachedCounts }
+    let all = vocabulary.hasCounts ? (0..<vocabulary.count).map { vocabulary.count(at: $0) } : []
+    cachedCounts = all
+    return all
   }
 
   /// Number of words.
-  public var count: Int { words.count }
+  public var count: Int { matrix.rows }
   /// Vector dimension.
   public var dimension: Int { matrix.columns }
+
+  /// The word of row `row`.
+  ///
+  /// - Complexity: O(1).
+  public func word(at row: Int) -> String { vocabulary.word(at: row) }
 
   /// The row of `word`, or nil if it is not in the vocabulary.
   ///
   /// - Complexity: O(1) on average.
-  public func index(of word: String) -> Int? { indexByWord[word] }
+  public func index(of word: String) -> Int? { vocabulary.index(of: word) }
 
   /// Whether `word` is in the vocabulary.
-  public func contains(_ word: String) -> Bool { indexByWord[word] != nil }
+  public func contains(_ word: String) -> Bool { vocabulary.index(of: word) != nil }
 
   /// A copy of `word`'s vector.
   ///
-  /// - Throws: `EmbeddingError.outOfVocabulary` naming the word.
+  /// - Throws: `EmbeddingError.outOfVocabulary` naming the word (and near spellings).
   public func vector(for word: String) throws -> [Float] {
-    guard let i = indexByWord[word] else {
-      throw EmbeddingError.outOfVocabulary(word: word, suggestions: [])
+    try matrix.row(requireIndex(of: word))
+  }
+
+  /// The row of `word`, or an out-of-vocabulary error naming it with near spellings.
+  ///
+  /// - Complexity: O(1) when present; O(count) to suggest spellings when absent.
+  public func requireIndex(of word: String) throws -> Int {
+    if let i = vocabulary.index(of: word) { return i }
+    throw EmbeddingError.outOfVocabulary(
+      word: word, suggestions: SpellingSuggestions.near(word, in: self))
+  }
+
+  /// The length of every row.
+  ///
+  /// The Euclidean length of every row (summed in double precision), computed once in
+  /// parallel and kept. Similarity scores are `dot(row, unitQuery) / norm`, as in gensim.
+  ///
+  /// - Complexity: O(count × dimension) the first time, O(1) after.
+  public var norms: [Float] {
+    lock.lock()
+    defer { lock.unlock() }
+    if let cachedNorms { return cachedNorms }
+    let rows = matrix.rows
+    let columns = matrix.columns
+    let source = matrix
+    let result = [Float](unsafeUninitializedCapacity: rows) { buffer, initialized in
+      let out = SendablePointer(buffer.baseAddress)
+      let blocks = max(1, min(rows / 1024, ProcessInfo.processInfo.activeProcessorCount * 4))
+      DispatchQueue.concurrentPerform(iterations: blocks) { b in
+        for r in (rows * b / blocks)..<(rows * (b + 1) / blocks) {
+          out.pointer?[r] = RowNorm.of(source.rowPointer(r), columns)
+        }
+      }
+      initialized = rows
     }
-    return matrix.row(i)
+    cachedNorms = result
+    return result
+  }
+
+  /// The rows scaled to unit length (zero rows stay zero), computed once in parallel and
+  /// kept: every similarity query searches this matrix, as gensim's `get_normed_vectors`.
+  ///
+  /// - Complexity: O(count × dimension) the first time, O(1) after.
+  public var unitVectors: Matrix {
+    lock.lock()
+    defer { lock.unlock() }
+    if let cachedUnit { return cachedUnit }
+    let unit = matrix.copy()
+    let rows = unit.rows
+    let columns = unit.columns
+    let blocks = max(1, min(rows / 1024, ProcessInfo.processInfo.activeProcessorCount * 4))
+    DispatchQueue.concurrentPerform(iterations: blocks) { b in
+      for r in (rows * b / blocks)..<(rows * (b + 1) / blocks) {
+        VectorKernels.normalize(unit.rowPointer(r), columns)
+      }
+    }
+    cachedUnit = unit
+    return unit
   }
 }

@@ -13,6 +13,7 @@ struct EmbedBench: ParsableCommand {
       // Word2Vec
 
       // Word vectors
+      VectorsSearchBench.self, VectorsLoadBench.self, VectorsFuzzBench.self,
 
       // Input embeddings
 

@@ -20,6 +20,7 @@ struct Embed: AsyncParsableCommand {
       Train.self,
 
       // Word vectors (similar, analogy, evaluate, convert)
+      Similar.self, Analogy.self, Evaluate.self, Convert.self,
 
       // LLM input embeddings (inputs, train-lm)
 

@@ -1,6 +1,7 @@
 import EmbeddingCore
 import Foundation
 import Testing
+import EmbeddingTestSupport
 
 @testable import WordEmbeddings
 
@@ -64,7 +65,8 @@ import Testing
 
   @Test func nonFiniteValuesAreRejectedUnlessAllowed() throws {
     let path = Fixture.temporaryFile(
-      "nan.bin", binaryFile([("a", [1, 2, 3, 4, 5, 6, 7, 8, 9]), ("b", [1, .nan, 3, 4, 5, 6, 7, 8, 9])]))
+      "nan.bin",
+      binaryFile([("a", [1, 2, 3, 4, 5, 6, 7, 8, 9]), ("b", [1, .nan, 3, 4, 5, 6, 7, 8, 9])]))
     expectMalformed(path, containing: ["'b'", "nan"])
     let kept = try WordVectors.load(contentsOf: path, options: .init(nonFinite: .allow))
     #expect(kept.matrix[1, 1].isNaN)
@@ -103,5 +105,18 @@ import Testing
     #expect(throws: EmbeddingError.self) { try WordVectors.load(contentsOf: empty) }
     let junk = Fixture.temporaryFile("junk", [0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
     #expect(throws: EmbeddingError.self) { try WordVectors.load(contentsOf: junk) }
+  }
+}
+
+/// A short fuzz run (the 10,000-file run is `embed-bench vectors-fuzz`, in release).
+@Suite struct LoaderFuzzTests {
+  @Test func mutatedFilesLoadOrThrowEmbeddingErrors() throws {
+    let dir = makeTemporaryDirectory("wv-fuzz")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    var fuzzer = _VectorFileFuzzer(seed: 42)
+    let summary = try fuzzer.run(files: 300, directory: dir.path)
+    #expect(summary.files == 300)
+    #expect(summary.otherErrors == 0)
+    #expect(summary.loaded > 0 && summary.rejected.values.reduce(0, +) > 0, "\(summary)")
   }
 }

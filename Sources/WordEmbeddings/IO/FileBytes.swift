@@ -9,7 +9,7 @@ import Foundation
 final class FileBytes: @unchecked Sendable {
   /// The file's path (for error messages).
   let path: String
-  /// The bytes. Valid for the lifetime of this object.
+  /// The bytes, valid for the lifetime of this object.
   let bytes: UnsafeRawBufferPointer
   private let mapping: (UnsafeMutableRawPointer, Int)?
   private let owned: UnsafeMutableRawPointer?

@@ -2,8 +2,10 @@ import EmbeddingCore
 
 /// Shared steps of every loader: decoding words, checking values, dropping duplicates.
 enum RowAssembly {
-  /// Decodes a word's bytes. Returns nil if they are not valid UTF-8 and `policy` is
-  /// `.reject`; sets `replaced` when bad bytes were replaced.
+  /// Decodes a word's bytes.
+  ///
+  /// Returns nil if they are not valid UTF-8 and `policy` is `.reject`; sets `replaced` when bad
+  /// bytes were replaced.
   @inline(__always)
   static func decodeWord(
     _ bytes: UnsafeRawBufferPointer, policy: VectorLoadOptions.InvalidUTF8Policy,
@@ -48,6 +50,8 @@ enum RowAssembly {
     return nil
   }
 
+  /// Finishes a load: vocabulary index, duplicates, the `WordVectors`.
+  ///
   /// Builds the vocabulary index, drops (or rejects) duplicate words, and returns the
   /// finished `WordVectors`. `location(row)` names where row `row` came from ("line 12").
   static func finish(
@@ -62,7 +66,8 @@ enum RowAssembly {
           throw EmbeddingError.malformed(
             path: path, location: location(row),
             reason: "word '\(word)' appears again (first in row \(first + 1)); "
-              + "use duplicates: .keepFirst (--duplicates keep-first) to keep the first row")
+              + "use duplicates: .keepFirst (the default, and the command line's) to keep the first row"
+          )
         }
         duplicateRows.append(row)
       } else {

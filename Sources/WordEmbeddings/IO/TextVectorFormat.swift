@@ -1,6 +1,8 @@
 import EmbeddingCore
 import Foundation
 
+/// Reads and writes text vector files.
+///
 /// Text vector files: word2vec text and fastText `.vec` (a `count dim` header line) and
 /// GloVe (no header). Each line is a word and its values separated by spaces (tabs are
 /// accepted too); trailing spaces (fastText writes one) and `\r` are ignored.
@@ -37,7 +39,7 @@ enum TextVectorFormat {
     var lineStarts: [Int] = []
     var lineEnds: [Int] = []
     var lineNumbers: [Int] = []
-    if let promised { lineStarts.reserveCapacity(min(promised, wanted)) }
+    if let promised { lineStarts.reserveCapacity(min(promised, wanted, size / 4 + 1)) }
     var pos = start
     var lineNumber = firstLine
     while pos < size && lineStarts.count < wanted {
@@ -80,6 +82,16 @@ enum TextVectorFormat {
           path: path, location: "line \(lineNumbers[0])",
           reason: "the first line has a word but no values")
       }
+    }
+    // Every value takes at least two bytes ("0 "): refuse shapes the file cannot hold
+    // before allocating for them.
+    let (values, overflow) = rows.multipliedReportingOverflow(by: dim)
+    guard !overflow, values <= size / 2 + 1 else {
+      throw EmbeddingError.malformed(
+        path: path, location: hasHeader ? "line 1" : "line \(lineNumbers.first ?? 1)",
+        reason:
+          "\(rows) rows of \(dim) values cannot fit in \(size) bytes; the header's dimension is wrong"
+      )
     }
     let matrix = Matrix(rows: rows, columns: dim)
     let columns = dim
@@ -149,7 +161,9 @@ enum TextVectorFormat {
             + (found < dim ? " (a value is missing or the line is cut short)" : ""))
       }
       guard let parsed = DecimalText.parse(base + fieldStart, fieldEnd - fieldStart) else {
-        let text = String(decoding: UnsafeBufferPointer(start: base + fieldStart, count: min(fieldEnd - fieldStart, 40)), as: UTF8.self)
+        let text = String(
+          decoding: UnsafeBufferPointer(
+            start: base + fieldStart, count: min(fieldEnd - fieldStart, 40)), as: UTF8.self)
         throw EmbeddingError.malformed(
           path: path, location: "line \(number)",
           reason: "value \(value + 1) '\(text)' is not a number")
@@ -157,7 +171,9 @@ enum TextVectorFormat {
       if options.nonFinite == .reject && !parsed.isFinite {
         throw EmbeddingError.malformed(
           path: path, location: "line \(number)",
-          reason: "value \(value + 1) is \(parsed); use nonFinite: .allow (--allow-non-finite) to keep it")
+          reason:
+            "value \(value + 1) is \(parsed); use nonFinite: .allow (--allow-non-finite) to keep it"
+        )
       }
       target[value] = parsed
       value -= 1
@@ -184,7 +200,7 @@ enum TextVectorFormat {
     else {
       throw EmbeddingError.malformed(
         path: path, location: "line \(number)",
-        reason: "the word is not valid UTF-8; use invalidUTF8: .replace (--invalid-utf8 replace)")
+        reason: "the word is not valid UTF-8; use invalidUTF8: .replace (--replace-invalid-utf8)")
     }
     if wasReplaced { replaced += 1 }
     return word
@@ -210,7 +226,9 @@ enum TextVectorFormat {
     return fields
   }
 
-  /// Writes `vectors` atomically as text: with a `count dim` header (word2vec text,
+  /// Writes text vectors atomically.
+  ///
+  /// Writes `vectors` as text: with a `count dim` header (word2vec text,
   /// fastText `.vec`) or without (GloVe). Values are the shortest decimals that read back
   /// to the same float32.
   static func write(
@@ -219,6 +237,7 @@ enum TextVectorFormat {
     try WordValidation.requireSingleTokens(vectors)
     let rows = vectors.count
     let dim = vectors.dimension
+    let words = vectors.words
     let blockRows = 4096
     let blockCount = (rows + blockRows - 1) / blockRows
     try AtomicFile.write(to: path) { out in
@@ -236,7 +255,7 @@ enum TextVectorFormat {
           let hi = min(rows, lo + blockRows)
           text.reserveCapacity((hi - lo) * dim * 11)
           for row in lo..<hi {
-            text.append(contentsOf: vectors.words[row].utf8)
+            text.append(contentsOf: words[row].utf8)
             let p = vectors.matrix.rowPointer(row)
             for j in 0..<dim {
               text.append(UInt8(ascii: " "))
@@ -265,8 +284,10 @@ private struct SharedLines: @unchecked Sendable {
   let numbers: [Int]
 }
 
-/// One result slot per parallel block. Each block writes only its own slot, so the
-/// threads never touch the same element; the lock guards the array's storage.
+/// One result slot per parallel block.
+///
+/// Each block writes only its own slot, so the threads never touch the same element; the lock
+/// guards the array's storage.
 final class BlockResults<Value>: @unchecked Sendable {
   private var slots: [Result<Value, Error>?]
   private let lock = NSLock()

@@ -99,6 +99,8 @@ public enum VectorFormat: String, Sendable, CaseIterable {
 }
 
 extension WordVectors {
+  /// Loads word vectors from a file.
+  ///
   /// Loads word vectors from a file in any supported format (detected from its content
   /// unless `format` is given). `.gz` and `.xz` text/binary files are decompressed.
   ///

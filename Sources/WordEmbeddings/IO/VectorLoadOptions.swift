@@ -19,6 +19,11 @@ public struct VectorLoadOptions: Sendable, Equatable {
   public var invalidUTF8: InvalidUTF8Policy
   /// What to do when a word appears a second time.
   public var duplicates: DuplicatePolicy
+  /// The vocabulary file of a `.npy` (or word-less safetensors) matrix; nil: the matrix
+  /// path with extension `.vocab`.
+  public var vocabularyPath: String?
+  /// The tensor to read from a safetensors file; nil: `vectors`, or the only 2-D tensor.
+  public var tensorName: String?
 
   /// What to do with NaN or infinite values.
   public enum NonFinitePolicy: String, Sendable, CaseIterable {
@@ -47,8 +52,11 @@ public struct VectorLoadOptions: Sendable, Equatable {
   /// Strict defaults: all words, reject NaN/Inf and bad UTF-8, keep the first of duplicates.
   public init(
     limit: Int? = nil, nonFinite: NonFinitePolicy = .reject,
-    invalidUTF8: InvalidUTF8Policy = .reject, duplicates: DuplicatePolicy = .keepFirst
+    invalidUTF8: InvalidUTF8Policy = .reject, duplicates: DuplicatePolicy = .keepFirst,
+    vocabularyPath: String? = nil, tensorName: String? = nil
   ) {
+    self.vocabularyPath = vocabularyPath
+    self.tensorName = tensorName
     self.limit = limit
     self.nonFinite = nonFinite
     self.invalidUTF8 = invalidUTF8

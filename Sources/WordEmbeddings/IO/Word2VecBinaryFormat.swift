@@ -29,14 +29,12 @@ enum Word2VecBinaryFormat {
         path: path, location: "line 1",
         reason: "the header promises \(header.count) rows of \(dim) floats "
           + "but the file (\(size) bytes) can hold at most \(fit); "
-          + "the file is truncated or the header is wrong (use limit/--limit \(fit) to read what is there)")
+          + "the file is truncated or the header is wrong (use limit/--limit \(fit) to read what is there)"
+      )
     }
-    let matrix = Matrix(rows: rows, columns: dim)
-    var words: [String] = []
-    words.reserveCapacity(rows)
-    var offsets: [Int] = []
-    offsets.reserveCapacity(rows)
-    var replaced = 0
+    // Pass 1 (sequential, touches only the word bytes): where each row's word and vector are.
+    var wordStarts = [Int](repeating: 0, count: rows)
+    var wordEnds = [Int](repeating: 0, count: rows)
     var pos = header.end
     for row in 0..<rows {
       while pos < size && base[pos] == UInt8(ascii: "\n") { pos += 1 }
@@ -56,37 +54,79 @@ enum Word2VecBinaryFormat {
             + "(needs \(rowBytes) bytes, \(size - pos) left); the file is truncated "
             + "or the header promises too many rows or dimensions")
       }
-      var wasReplaced = false
-      guard
-        let word = RowAssembly.decodeWord(
-          UnsafeRawBufferPointer(start: base + wordStart, count: wordEnd - wordStart),
-          policy: options.invalidUTF8, replaced: &wasReplaced)
-      else {
-        throw EmbeddingError.malformed(
-          path: path, location: "byte \(wordStart)",
-          reason: "the word of row \(row + 1) is not valid UTF-8 (or the header's dimension "
-            + "is wrong); use invalidUTF8: .replace (--invalid-utf8 replace) to read it anyway")
-      }
-      if wasReplaced { replaced += 1 }
-      guard !word.isEmpty else {
+      guard wordEnd > wordStart else {
         throw EmbeddingError.malformed(
           path: path, location: "byte \(wordStart)", reason: "row \(row + 1) has an empty word")
       }
-      let target = matrix.rowPointer(row)
-      UnsafeMutableRawPointer(target).copyMemory(from: base + pos, byteCount: rowBytes)
-      if options.nonFinite == .reject, let bad = RowAssembly.firstNonFinite(target, dim) {
-        throw EmbeddingError.malformed(
-          path: path, location: "byte \(pos + bad * 4)",
-          reason: "value \(bad + 1) of '\(word)' (row \(row + 1)) is \(target[bad]); "
-            + "use nonFinite: .allow (--allow-non-finite) to keep it")
-      }
-      words.append(word)
-      offsets.append(wordStart)
+      wordStarts[row] = wordStart
+      wordEnds[row] = wordEnd
       pos += rowBytes
+    }
+    // Pass 2 (parallel blocks): copy vectors, check values, decode words.
+    let matrix = Matrix(rows: rows, columns: dim)
+    let blockCount = max(1, min(rows / 4096, ProcessInfo.processInfo.activeProcessorCount * 4))
+    let blocks = BlockResults<([String], Int)>(count: blockCount)
+    let layout = RowLayout(base: base, wordStarts: wordStarts, wordEnds: wordEnds)
+    DispatchQueue.concurrentPerform(iterations: blockCount) { block in
+      let lo = rows * block / blockCount
+      let hi = rows * (block + 1) / blockCount
+      var words: [String] = []
+      words.reserveCapacity(hi - lo)
+      var replaced = 0
+      for row in lo..<hi {
+        let wordStart = layout.wordStarts[row]
+        let wordEnd = layout.wordEnds[row]
+        var wasReplaced = false
+        guard
+          let word = RowAssembly.decodeWord(
+            UnsafeRawBufferPointer(start: layout.base + wordStart, count: wordEnd - wordStart),
+            policy: options.invalidUTF8, replaced: &wasReplaced)
+        else {
+          blocks.set(
+            block,
+            .failure(
+              EmbeddingError.malformed(
+                path: path, location: "byte \(wordStart)",
+                reason: "the word of row \(row + 1) is not valid UTF-8 (or the header's dimension "
+                  + "is wrong); use invalidUTF8: .replace (--replace-invalid-utf8) to read it anyway"
+              )))
+          return
+        }
+        if wasReplaced { replaced += 1 }
+        let target = matrix.rowPointer(row)
+        UnsafeMutableRawPointer(target).copyMemory(
+          from: layout.base + wordEnd + 1, byteCount: rowBytes)
+        if options.nonFinite == .reject, let bad = RowAssembly.firstNonFinite(target, dim) {
+          blocks.set(
+            block,
+            .failure(
+              EmbeddingError.malformed(
+                path: path, location: "byte \(wordEnd + 1 + bad * 4)",
+                reason: "value \(bad + 1) of '\(word)' (row \(row + 1)) is \(target[bad]); "
+                  + "use nonFinite: .allow (--allow-non-finite) to keep it")))
+          return
+        }
+        words.append(word)
+      }
+      blocks.set(block, .success((words, replaced)))
+    }
+    var words: [String] = []
+    words.reserveCapacity(rows)
+    var replaced = 0
+    for block in 0..<blockCount {
+      switch blocks.get(block) {
+      case .success(let (w, r)):
+        words.append(contentsOf: w)
+        replaced += r
+      case .failure(let error):
+        throw error
+      case nil:
+        break
+      }
     }
     return try RowAssembly.finish(
       words: words, matrix: matrix, path: path, options: options, replacedUTF8: replaced
-    ) { "byte \(offsets[$0])" }
+    ) { "byte \(wordStarts[$0])" }
   }
 
   /// Writes `vectors` atomically, each row followed by a newline (as the C tool does).
@@ -97,9 +137,18 @@ enum Word2VecBinaryFormat {
       let rowBytes = vectors.dimension * 4
       for (row, word) in vectors.words.enumerated() {
         try out.write(word + " ")
-        try out.write(UnsafeRawBufferPointer(start: vectors.matrix.rowPointer(row), count: rowBytes))
+        try out.write(
+          UnsafeRawBufferPointer(start: vectors.matrix.rowPointer(row), count: rowBytes))
         try out.write([UInt8(ascii: "\n")])
       }
     }
   }
+}
+
+/// Row positions shared read-only by the parallel copy workers.
+private struct RowLayout: @unchecked Sendable {
+  // Points into the caller's FileBytes, alive for the whole parse.
+  let base: UnsafePointer<UInt8>
+  let wordStarts: [Int]
+  let wordEnds: [Int]
 }

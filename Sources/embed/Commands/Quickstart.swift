@@ -37,6 +37,7 @@ struct QuickstartSteps {
     // 2. Word2Vec training (writes <output>/vectors.bin)
 
     // 3. queries on the trained vectors
+    try wordVectorsStep()
 
     // 4. LLM input embeddings
 
