@@ -35,6 +35,7 @@ struct QuickstartSteps {
     // 1. text -> tokens -> token IDs
 
     // 2. Word2Vec training (writes <output>/vectors.bin)
+    try word2vecStep()
 
     // 3. queries on the trained vectors
     try wordVectorsStep()
