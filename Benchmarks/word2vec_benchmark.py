@@ -173,10 +173,13 @@ def main():
     py = sys.executable
     tools = args.tools.split(",")
     results = []
-    for model in args.models.split(","):
-        sg = model == "skipgram"
-        alpha = 0.025 if sg else 0.05
-        for tool in tools:
+    # Tools the ratios need run first for both models; the extra anchors after.
+    required = [t for t in tools if t in ("ours", "gensim-file", "word2vec-c")]
+    optional = [t for t in tools if t not in required]
+    plan = [(t, m) for group in (required, optional) for m in args.models.split(",") for t in group]
+    for tool, model in plan:
+            sg = model == "skipgram"
+            alpha = 0.025 if sg else 0.05
             name = f"{tool}-{model}"
             load = uptime()
             print(f"\n== {name}  ({load})", flush=True)
@@ -243,7 +246,7 @@ def main():
 
     print("\n| model | tool | train words/s | ours / tool | words per CPU-s | analogy % | Spearman | peak RSS MiB |")
     print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for r in results:
+    for r in sorted(results, key=lambda r: (r["model"] != "skipgram", tools.index(r["tool"]))):
         ours = next((x for x in results if x["tool"] == "ours" and x["model"] == r["model"]), None)
         ratio = f"{ours['words_per_second'] / r['words_per_second']:.2f}x" if ours else ""
         print(f"| {r['model']} | {r['tool']} | {r['words_per_second']:,} | {ratio} | {r['words_per_cpu_second']:,} | "
