@@ -21,7 +21,7 @@ public final class Word2Vec: @unchecked Sendable {
   /// The settings (dimension, architecture, …) the model was created with.
   public let configuration: Word2VecConfiguration
   /// The trained words, most frequent first.
-  public let vocabulary: Vocabulary
+  public let vocabulary: Word2VecVocabulary
   /// Epochs trained so far (over all `train` calls).
   public private(set) var epochsTrained = 0
   /// Corpus words trained so far (over all `train` calls).
@@ -32,7 +32,7 @@ public final class Word2Vec: @unchecked Sendable {
   ///
   /// - Throws: `EmbeddingError.invalidArgument` for a bad configuration, `.outOfMemory` if the
   ///   estimate exceeds the machine's physical memory.
-  public init(vocabulary: Vocabulary, configuration: Word2VecConfiguration) throws {
+  public init(vocabulary: Word2VecVocabulary, configuration: Word2VecConfiguration) throws {
     try configuration.validate()
     let estimate = Self.estimateMemory(vocabularySize: vocabulary.count, configuration: configuration)
     let physical = Int(clamping: ProcessInfo.processInfo.physicalMemory)
@@ -52,7 +52,7 @@ public final class Word2Vec: @unchecked Sendable {
 
   /// Restores a model from saved state (used by `load(from:)`).
   init(
-    vocabulary: Vocabulary, configuration: Word2VecConfiguration, weights: ModelWeights,
+    vocabulary: Word2VecVocabulary, configuration: Word2VecConfiguration, weights: ModelWeights,
     epochsTrained: Int, wordsTrained: Int
   ) {
     self.vocabulary = vocabulary
@@ -64,13 +64,13 @@ public final class Word2Vec: @unchecked Sendable {
 
   /// Counts the vocabulary of `corpora`, allocates a model and trains it, in one call.
   ///
-  /// - Throws: see `Vocabulary.count` and `train`.
+  /// - Throws: see `Word2VecVocabulary.count` and `train`.
   public static func train(
     corpora: [String], configuration: Word2VecConfiguration, progress: ProgressHandler? = nil,
     cancellation: CancellationToken? = nil
   ) throws -> Word2Vec {
     try configuration.validate()
-    let (vocabulary, _) = try Vocabulary.count(
+    let (vocabulary, _) = try Word2VecVocabulary.count(
       corpora: corpora, minCount: configuration.minCount, maxVocabulary: configuration.maxVocabulary,
       progress: progress, cancellation: cancellation)
     let model = try Word2Vec(vocabulary: vocabulary, configuration: configuration)

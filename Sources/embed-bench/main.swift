@@ -11,6 +11,7 @@ struct EmbedBench: ParsableCommand {
       // Tokenization
 
       // Word2Vec
+      Word2VecBench.self,
 
       // Word vectors
       VectorsSearchBench.self, VectorsLoadBench.self, VectorsFuzzBench.self,

@@ -102,7 +102,7 @@ import Testing
     token.cancel()
     var c = Self.config(.skipGram)
     c.epochs = 50
-    let (vocabulary, _) = try Vocabulary.count(corpora: [TestCorpus.topics], minCount: 1)
+    let (vocabulary, _) = try Word2VecVocabulary.count(corpora: [TestCorpus.topics], minCount: 1)
     let model = try Word2Vec(vocabulary: vocabulary, configuration: c)
     #expect(throws: EmbeddingError.cancelled) {
       try model.train(corpora: [TestCorpus.topics], cancellation: token)
@@ -113,7 +113,7 @@ import Testing
   @Test func longLinesAreCutIntoSentencesWithoutLosingWords() throws {
     let words = (0..<25).map { "w\($0 % 5)" }.joined(separator: " ")
     let path = TestCorpus.file(words + "\nw0 w1\n")
-    let (vocabulary, _) = try Vocabulary.count(corpora: [path], minCount: 1)
+    let (vocabulary, _) = try Word2VecVocabulary.count(corpora: [path], minCount: 1)
     let queue = ChunkQueue(capacity: 8)
     let reader = CorpusReader(corpora: [path], vocabulary: vocabulary, maxSentenceLength: 10, chunkWords: 1000)
     reader.run(epochs: 1, queue: queue)

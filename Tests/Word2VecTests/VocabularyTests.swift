@@ -7,7 +7,7 @@ import Testing
 @Suite struct VocabularyTests {
   @Test func countsAndOrdersByFrequency() throws {
     let path = TestCorpus.file("b a c a\nb a\n\n  d\tc a\n")
-    let (vocabulary, stats) = try Vocabulary.count(corpora: [path], minCount: 2)
+    let (vocabulary, stats) = try Word2VecVocabulary.count(corpora: [path], minCount: 2)
     #expect(vocabulary.words == ["a", "b", "c"])
     #expect(vocabulary.counts == [4, 2, 2])
     #expect(vocabulary.totalWords == 8)
@@ -18,8 +18,8 @@ import Testing
   }
 
   @Test func readsGzipLikePlainText() throws {
-    let plain = try Vocabulary.count(corpora: [TestCorpus.topics], minCount: 1).vocabulary
-    let gzip = try Vocabulary.count(corpora: [TestCorpus.topicsGzip], minCount: 1).vocabulary
+    let plain = try Word2VecVocabulary.count(corpora: [TestCorpus.topics], minCount: 1).vocabulary
+    let gzip = try Word2VecVocabulary.count(corpora: [TestCorpus.topicsGzip], minCount: 1).vocabulary
     #expect(plain.words == gzip.words)
     #expect(plain.counts == gzip.counts)
     #expect(plain.totalWords == 120 * 12)
@@ -28,7 +28,7 @@ import Testing
   @Test func manyFilesAddUp() throws {
     let one = TestCorpus.file("x y\n")
     let two = TestCorpus.file("y z")
-    let (vocabulary, _) = try Vocabulary.count(corpora: [one, two], minCount: 1)
+    let (vocabulary, _) = try Word2VecVocabulary.count(corpora: [one, two], minCount: 1)
     #expect(vocabulary.words == ["y", "x", "z"])
     #expect(vocabulary.counts == [2, 1, 1])
   }
@@ -39,7 +39,7 @@ import Testing
     var text = ""
     for i in 0..<3000 { text += "common w\(i) " }
     let path = TestCorpus.file(text)
-    let (vocabulary, stats) = try Vocabulary.count(corpora: [path], minCount: 2, maxVocabulary: 100)
+    let (vocabulary, stats) = try Word2VecVocabulary.count(corpora: [path], minCount: 2, maxVocabulary: 100)
     #expect(stats.prunings > 0)
     #expect(stats.distinctWords <= 100)
     #expect(vocabulary.words == ["common"])
@@ -49,7 +49,7 @@ import Testing
   @Test func emptyCorpusIsAClearError() throws {
     let path = TestCorpus.file(" \n\n\t")
     #expect {
-      _ = try Vocabulary.count(corpora: [path], minCount: 1)
+      _ = try Word2VecVocabulary.count(corpora: [path], minCount: 1)
     } throws: { error in
       "\(error)".contains("no words")
     }
@@ -58,7 +58,7 @@ import Testing
   @Test func noWordReachingMinCountIsAClearError() throws {
     let path = TestCorpus.file("a b c a")
     #expect {
-      _ = try Vocabulary.count(corpora: [path], minCount: 5)
+      _ = try Word2VecVocabulary.count(corpora: [path], minCount: 5)
     } throws: { error in
       "\(error)".contains("at least 5 times") && "\(error)".contains("occurs 2 times")
     }
@@ -66,7 +66,7 @@ import Testing
 
   @Test func missingFileNamesThePath() throws {
     #expect {
-      _ = try Vocabulary.count(corpora: ["/nonexistent/corpus.txt"])
+      _ = try Word2VecVocabulary.count(corpora: ["/nonexistent/corpus.txt"])
     } throws: { error in
       guard case EmbeddingError.io(let path, _) = error else { return false }
       return path == "/nonexistent/corpus.txt"
@@ -77,7 +77,7 @@ import Testing
     // A 200,000-character "word" between normal words: skipped and counted, never a vocabulary entry.
     let long = String(repeating: "x", count: 200_000)
     let path = TestCorpus.file("alpha \(long) beta\nalpha beta \(long)")
-    let (vocabulary, stats) = try Vocabulary.count(corpora: [path], minCount: 1)
+    let (vocabulary, stats) = try Word2VecVocabulary.count(corpora: [path], minCount: 1)
     #expect(vocabulary.words == ["alpha", "beta"])
     #expect(stats.overlongWords == 2)
   }
@@ -87,7 +87,7 @@ import Testing
     bytes += [0x62, 0xFF, 0x61, 0x64, 0x20]  // "b\xFFad"
     bytes += Array("good caf\u{E9}\n".utf8)
     let path = TestCorpus.file(bytes)
-    let (vocabulary, stats) = try Vocabulary.count(corpora: [path], minCount: 1)
+    let (vocabulary, stats) = try Word2VecVocabulary.count(corpora: [path], minCount: 1)
     #expect(vocabulary.words == ["good", "café"])
     #expect(stats.invalidUTF8Words == 1)
   }
@@ -97,7 +97,7 @@ import Testing
     let bytes = (0..<50_000).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
     let path = TestCorpus.file(bytes, name: "garbage.bin")
     do {
-      let (vocabulary, _) = try Vocabulary.count(corpora: [path], minCount: 5)
+      let (vocabulary, _) = try Word2VecVocabulary.count(corpora: [path], minCount: 5)
       // Any word that survives is valid UTF-8 and short.
       #expect(vocabulary.words.allSatisfy { $0.utf8.count <= 1000 })
     } catch let error as EmbeddingError {

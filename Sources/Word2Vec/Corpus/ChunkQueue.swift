@@ -3,7 +3,7 @@ import Foundation
 
 /// A slice of the corpus mapped to word IDs: the unit a worker thread trains on.
 final class WordChunk {
-  /// Vocabulary rows of the words, out-of-vocabulary words removed.
+  /// Word2VecVocabulary rows of the words, out-of-vocabulary words removed.
   var ids: [Int32] = []
   /// End offset (exclusive) of each sentence in `ids`.
   var sentenceEnds: [Int32] = []

@@ -7,7 +7,7 @@ import Foundation
 /// workers through a `ChunkQueue`.
 struct CorpusReader {
   let corpora: [String]
-  let vocabulary: Vocabulary
+  let vocabulary: Word2VecVocabulary
   let maxSentenceLength: Int
   let chunkWords: Int
 

@@ -130,8 +130,8 @@ extension Word2Vec {
         vocabularyWords.append(word)
         counts.append(Int(try reader.value() as UInt64))
       }
-      let vocabulary: Vocabulary
-      do { vocabulary = try Vocabulary(words: vocabularyWords, counts: counts) } catch {
+      let vocabulary: Word2VecVocabulary
+      do { vocabulary = try Word2VecVocabulary(words: vocabularyWords, counts: counts) } catch {
         throw EmbeddingError.malformed(path: path, location: "vocabulary", reason: "\(error)")
       }
       let weights = ModelWeights(

@@ -20,7 +20,7 @@ extension QuickstartSteps {
     config.minCount = 5
     config.epochs = 5
     let bar = ProgressBar()
-    let (vocabulary, stats) = try Vocabulary.count(
+    let (vocabulary, stats) = try Word2VecVocabulary.count(
       corpora: [corpus.path], minCount: config.minCount, progress: bar.handler)
     bar.finish()
     print(

@@ -126,7 +126,7 @@ struct Train: AsyncParsableCommand {
       }
     } else {
       let config = try makeConfiguration()
-      let (vocabulary, stats) = try Vocabulary.count(
+      let (vocabulary, stats) = try Word2VecVocabulary.count(
         corpora: corpus, minCount: config.minCount, maxVocabulary: config.maxVocabulary,
         progress: bar.handler)
       bar.finish()
@@ -141,7 +141,9 @@ struct Train: AsyncParsableCommand {
       }
       trained = try Word2Vec(vocabulary: vocabulary, configuration: config)
     }
-    let summary = try trained.train(corpora: corpus, progress: bar.handler)
+    // A resumed model may see a new corpus: count its known words for the learning-rate schedule.
+    let wordsPerEpoch = resume == nil ? nil : try trained.vocabulary.countKnownWords(in: corpus)
+    let summary = try trained.train(corpora: corpus, wordsPerEpoch: wordsPerEpoch, progress: bar.handler)
     bar.finish()
     let vectors = try trained.wordVectors()
     let format = VectorFormat.guess(fromPathExtension: output) ?? .word2vecBinary

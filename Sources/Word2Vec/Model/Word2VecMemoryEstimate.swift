@@ -7,14 +7,14 @@ import Foundation
 /// let estimate = Word2Vec.estimateMemory(vocabularySize: 70_000, configuration: config)
 /// print(ByteCount.format(estimate.total))   // "55.6 MiB"
 /// ```
-public struct MemoryEstimate: Sendable, CustomStringConvertible {
+public struct Word2VecMemoryEstimate: Sendable, CustomStringConvertible {
   /// Input vectors (the word vectors).
   public var inputVectors: Int
   /// Negative-sampling output weights.
   public var outputWeights: Int
   /// Hierarchical-softmax inner-node weights.
   public var hierarchicalWeights: Int
-  /// Vocabulary, sampling and Huffman tables.
+  /// Word2VecVocabulary, sampling and Huffman tables.
   public var tables: Int
   /// Per-thread buffers and the corpus chunks in flight.
   public var buffers: Int
@@ -35,10 +35,10 @@ extension Word2Vec {
   /// - Complexity: O(1).
   public static func estimateMemory(
     vocabularySize v: Int, configuration: Word2VecConfiguration
-  ) -> MemoryEstimate {
+  ) -> Word2VecMemoryEstimate {
     let row = ModelWeights.stride(for: configuration.dimension) * 4
     let hs = configuration.hierarchicalSoftmax
-    return MemoryEstimate(
+    return Word2VecMemoryEstimate(
       inputVectors: v * row,
       outputWeights: configuration.negative > 0 ? v * row : 0,
       hierarchicalWeights: hs ? max(v - 1, 1) * row : 0,

@@ -3,15 +3,15 @@ import Foundation
 
 /// The words a Word2Vec model trains, most frequent first, with their corpus counts.
 ///
-/// Build it with `Vocabulary.count(corpora:minCount:maxVocabulary:)`, which streams the corpus
+/// Build it with `Word2VecVocabulary.count(corpora:minCount:maxVocabulary:)`, which streams the corpus
 /// once; the trainer maps corpus words to rows through it without creating `String`s.
 ///
 /// ```swift
-/// let vocabulary = try Vocabulary.count(corpora: ["corpus.txt.gz"], minCount: 5)
+/// let vocabulary = try Word2VecVocabulary.count(corpora: ["corpus.txt.gz"], minCount: 5)
 /// vocabulary.words.prefix(3)   // ["the", "of", "and"]
 /// vocabulary.totalWords        // words of the corpus that are in the vocabulary
 /// ```
-public final class Vocabulary: @unchecked Sendable {
+public final class Word2VecVocabulary: @unchecked Sendable {
   /// The words, by descending count (ties keep first-seen order).
   public let words: [String]
   /// Corpus counts aligned with `words`.
@@ -61,7 +61,7 @@ public final class Vocabulary: @unchecked Sendable {
 }
 
 /// What counting a corpus found, beside the vocabulary itself.
-public struct VocabularyStatistics: Sendable {
+public struct Word2VecVocabularyStatistics: Sendable {
   /// Words read (all of them, before `minCount`).
   public var corpusWords = 0
   /// Lines read.
@@ -76,7 +76,7 @@ public struct VocabularyStatistics: Sendable {
   public var prunings = 0
 }
 
-extension Vocabulary {
+extension Word2VecVocabulary {
   /// Streams `corpora` once and keeps the words seen at least `minCount` times.
   ///
   /// If more than `maxVocabulary` distinct words are held while counting, the rarest are dropped
@@ -91,14 +91,14 @@ extension Vocabulary {
   public static func count(
     corpora: [String], minCount: Int = 5, maxVocabulary: Int? = nil,
     progress: ProgressHandler? = nil, cancellation: CancellationToken? = nil
-  ) throws -> (vocabulary: Vocabulary, statistics: VocabularyStatistics) {
+  ) throws -> (vocabulary: Word2VecVocabulary, statistics: Word2VecVocabularyStatistics) {
     guard !corpora.isEmpty else { throw EmbeddingError.invalidArgument("no corpus file given") }
     guard minCount >= 1 else { throw EmbeddingError.invalidArgument("minCount must be >= 1") }
     if let maxVocabulary, maxVocabulary < 1 {
       throw EmbeddingError.invalidArgument("maxVocabulary must be >= 1")
     }
     var sink = CountingSink(maxVocabulary: maxVocabulary, progress: progress, cancellation: cancellation)
-    var stats = VocabularyStatistics()
+    var stats = Word2VecVocabularyStatistics()
     for path in corpora {
       var scanner = try CorpusScanner(path: path)
       defer { scanner.close() }
@@ -137,7 +137,7 @@ extension Vocabulary {
         "\(names): no word occurs at least \(minCount) times (min-count); the most frequent valid "
           + "word occurs \(highest) times in \(sink.words) words. Lower --min-count or use a larger corpus")
     }
-    return (try Vocabulary(words: words, counts: counts), stats)
+    return (try Word2VecVocabulary(words: words, counts: counts), stats)
   }
 }
 
