@@ -7,8 +7,8 @@ struct Train: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Train Word2Vec word vectors (skip-gram or CBOW) on text files.",
     discussion: """
-      Reads plain, .gz or .xz text (words split on whitespace, one sentence per line; lines over
-      10,000 words continue as new sentences), streamed: the corpus is never loaded whole.
+      Reads plain, .gz or .xz text (words split on whitespace, one sentence per line; lines over \
+      10,000 words continue as new sentences), streamed: the corpus is never loaded whole. \
       Option names follow word2vec and fastText (--size, --iter and --epoch are accepted too).
 
       Examples:
@@ -17,9 +17,10 @@ struct Train: AsyncParsableCommand {
         embed train corpus.txt -o vectors.bin --save-model model.w2v      # keep a resumable model
         embed train more.txt -o vectors.bin --resume model.w2v --epochs 1  # continue training
 
-      Output format follows the extension of -o: .bin = word2vec binary, .txt = word2vec text,
+      Output format follows the extension of -o: .bin = word2vec binary, .txt = word2vec text, \
       .vec = fastText text (all read by gensim's KeyedVectors.load_word2vec_format).
-      With --threads 1 a run is reproducible bit for bit (same --seed, same result); with more
+
+      With --threads 1 a run is reproducible bit for bit (same --seed, same vectors); with more \
       threads, updates are lock-free (Hogwild) and runs differ slightly.
       """)
 
@@ -65,7 +66,7 @@ struct Train: AsyncParsableCommand {
   @Flag(help: "CBOW: sum the context vectors instead of averaging them.")
   var cbowSum: Bool = false
 
-  @Option(name: [.customLong("threads"), .customLong("thread")], help: "Worker threads (default: the number of cores).")
+  @Option(name: [.customLong("threads"), .customLong("thread")], help: "Worker threads; the default is this machine's core count.")
   var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
   @Option(help: "Random seed (with --threads 1 runs are reproducible).")
