@@ -34,7 +34,8 @@ public final class Word2Vec: @unchecked Sendable {
   ///   estimate exceeds the machine's physical memory.
   public init(vocabulary: Word2VecVocabulary, configuration: Word2VecConfiguration) throws {
     try configuration.validate()
-    let estimate = Self.estimateMemory(vocabularySize: vocabulary.count, configuration: configuration)
+    let estimate = Self.estimateMemory(
+      vocabularySize: vocabulary.count, configuration: configuration)
     let physical = Int(clamping: ProcessInfo.processInfo.physicalMemory)
     if estimate.total > physical {
       throw EmbeddingError.outOfMemory(
@@ -71,7 +72,8 @@ public final class Word2Vec: @unchecked Sendable {
   ) throws -> Word2Vec {
     try configuration.validate()
     let (vocabulary, _) = try Word2VecVocabulary.count(
-      corpora: corpora, minCount: configuration.minCount, maxVocabulary: configuration.maxVocabulary,
+      corpora: corpora, minCount: configuration.minCount,
+      maxVocabulary: configuration.maxVocabulary,
       progress: progress, cancellation: cancellation)
     let model = try Word2Vec(vocabulary: vocabulary, configuration: configuration)
     _ = try model.train(corpora: corpora, progress: progress, cancellation: cancellation)
@@ -116,7 +118,8 @@ public final class Word2Vec: @unchecked Sendable {
       }
     }
     if corpora.contains("-") && epochs > 1 {
-      throw EmbeddingError.invalidArgument("standard input can be read only once: use --epochs 1 or a file")
+      throw EmbeddingError.invalidArgument(
+        "standard input can be read only once: use --epochs 1 or a file")
     }
     let config = configuration
     let tables = TrainingTables(
@@ -172,7 +175,8 @@ public final class Word2Vec: @unchecked Sendable {
   /// A worker thread's loop: take chunks, train their sentences, report every ~10,000 words.
   private static func work(
     queue: ChunkQueue, weights: ModelWeights, tables: TrainingTables,
-    configuration: Word2VecConfiguration, seed: UInt64, index: Int, tracker: TrainingProgress, cancelled: CancelFlag
+    configuration: Word2VecConfiguration, seed: UInt64, index: Int, tracker: TrainingProgress,
+    cancelled: CancelFlag
   ) {
     var worker = TrainingWorker(
       weights: weights, tables: tables, configuration: configuration, seed: seed, index: index)
@@ -215,7 +219,8 @@ public final class Word2Vec: @unchecked Sendable {
   ///
   /// - Complexity: O(V × dimension).
   public func wordVectors() throws -> WordVectors {
-    try WordVectors(words: vocabulary.words, matrix: weights.inputMatrix(), counts: vocabulary.counts)
+    try WordVectors(
+      words: vocabulary.words, matrix: weights.inputMatrix(), counts: vocabulary.counts)
   }
 }
 

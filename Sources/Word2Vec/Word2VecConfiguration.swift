@@ -64,7 +64,8 @@ public struct Word2VecConfiguration: Sendable, Equatable {
     func check(_ ok: Bool, _ message: String) throws {
       if !ok { throw EmbeddingError.invalidArgument(message) }
     }
-    try check(dimension >= 1 && dimension <= 100_000, "dimension must be in 1...100000 (got \(dimension))")
+    try check(
+      dimension >= 1 && dimension <= 100_000, "dimension must be in 1...100000 (got \(dimension))")
     try check(window >= 1 && window <= 1000, "window must be in 1...1000 (got \(window))")
     try check(negative >= 0 && negative <= 1000, "negative must be in 0...1000 (got \(negative))")
     try check(
@@ -72,7 +73,8 @@ public struct Word2VecConfiguration: Sendable, Equatable {
       "negative is 0 and hierarchical softmax is off: nothing to train (use --negative 5 or --hs)")
     try check(sample >= 0 && sample < 1, "sample must be in [0, 1) (got \(sample))")
     try check(alpha > 0 && alpha.isFinite, "alpha must be > 0 (got \(alpha))")
-    try check(minAlpha >= 0 && minAlpha <= alpha, "minAlpha must be in [0, alpha] (got \(minAlpha))")
+    try check(
+      minAlpha >= 0 && minAlpha <= alpha, "minAlpha must be in [0, alpha] (got \(minAlpha))")
     try check(epochs >= 1, "epochs must be >= 1 (got \(epochs))")
     try check(threads >= 1 && threads <= 1024, "threads must be in 1...1024 (got \(threads))")
     try check(minCount >= 1, "minCount must be >= 1 (got \(minCount))")

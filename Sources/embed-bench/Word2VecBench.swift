@@ -6,7 +6,8 @@ import Foundation
 struct Word2VecBench: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "word2vec",
-    abstract: "Word2Vec training speed: words/s (wall) and words per CPU-second, skip-gram and CBOW.",
+    abstract:
+      "Word2Vec training speed: words/s (wall) and words per CPU-second, skip-gram and CBOW.",
     discussion: """
       Counts the vocabulary once, then trains each model from scratch and reports the trainer's
       own wall-clock rate and the rate per CPU-second (robust when other jobs share the machine).

@@ -6,7 +6,8 @@ import Testing
   @Test func helpShowsEveryDefault() {
     let help = Train.helpMessage()
     for expected in [
-      "--dim", "(default: 100)", "--window", "(default: 5)", "--negative", "--sample", "(default: 0.001)",
+      "--dim", "(default: 100)", "--window", "(default: 5)", "--negative", "--sample",
+      "(default: 0.001)",
       "--min-count", "--epochs", "--alpha", "0.025 skip-gram", "0.05 CBOW", "--threads", "--seed",
       "(default: 1)", "--model", "(default: skipgram)", "--hs",
     ] {
@@ -16,7 +17,8 @@ import Testing
 
   @Test func word2vecAndFastTextNamesMapToTheConfiguration() throws {
     let command = try Train.parse([
-      "a.txt", "b.txt.gz", "-o", "v.txt", "--model", "cbow", "--size", "50", "--ws", "3", "--neg", "7",
+      "a.txt", "b.txt.gz", "-o", "v.txt", "--model", "cbow", "--size", "50", "--ws", "3", "--neg",
+      "7",
       "--hs", "--sample", "1e-4", "--minCount", "2", "--iter", "4", "--lr", "0.1", "--thread", "1",
       "--seed", "9", "--cbow-sum",
     ])

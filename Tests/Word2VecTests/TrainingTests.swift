@@ -53,7 +53,9 @@ import Testing
     let b = try Self.vectors(Word2Vec.train(corpora: [TestCorpus.topics], configuration: c))
     #expect(a == b)
     let other = try Self.vectors(
-      Word2Vec.train(corpora: [TestCorpus.topics], configuration: Self.config(architecture, negative: negative, hs: hs, seed: 4)))
+      Word2Vec.train(
+        corpora: [TestCorpus.topics],
+        configuration: Self.config(architecture, negative: negative, hs: hs, seed: 4)))
     #expect(a != other)
   }
 
@@ -73,7 +75,8 @@ import Testing
 
   @Test func twoThreadsTrainAllWordsWithFiniteVectors() throws {
     let c = Self.config(.skipGram, threads: 2)
-    let model = try Word2Vec.train(corpora: [TestCorpus.topics, TestCorpus.topicsGzip], configuration: c)
+    let model = try Word2Vec.train(
+      corpora: [TestCorpus.topics, TestCorpus.topicsGzip], configuration: c)
     #expect(model.wordsTrained == 3 * 2 * 120 * 12)
     #expect(try Self.vectors(model).allSatisfy { $0.isFinite })
   }
@@ -115,7 +118,8 @@ import Testing
     let path = TestCorpus.file(words + "\nw0 w1\n")
     let (vocabulary, _) = try Word2VecVocabulary.count(corpora: [path], minCount: 1)
     let queue = ChunkQueue(capacity: 8)
-    let reader = CorpusReader(corpora: [path], vocabulary: vocabulary, maxSentenceLength: 10, chunkWords: 1000)
+    let reader = CorpusReader(
+      corpora: [path], vocabulary: vocabulary, maxSentenceLength: 10, chunkWords: 1000)
     reader.run(epochs: 1, queue: queue)
     let chunk = try #require(queue.pop())
     #expect(chunk.ids.count == 27)

@@ -17,7 +17,8 @@ import Testing
     }
     for a in codes.indices {
       for b in codes.indices where a != b {
-        let isPrefix = codes[b].count >= codes[a].count && Array(codes[b].prefix(codes[a].count)) == codes[a]
+        let isPrefix =
+          codes[b].count >= codes[a].count && Array(codes[b].prefix(codes[a].count)) == codes[a]
         #expect(!isPrefix)
       }
     }
@@ -36,7 +37,8 @@ import Testing
     for _ in 0..<draws {
       let r = rng.next()
       let bucket = Int(((r & 0xFFFF_FFFF) &* UInt64(counts.count)) >> 32)
-      let word = UInt32(truncatingIfNeeded: r >> 32) <= sampler.threshold[bucket]
+      let word =
+        UInt32(truncatingIfNeeded: r >> 32) <= sampler.threshold[bucket]
         ? bucket : Int(sampler.alias[bucket])
       hits[word] += 1
     }

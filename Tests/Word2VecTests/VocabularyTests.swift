@@ -19,7 +19,8 @@ import Testing
 
   @Test func readsGzipLikePlainText() throws {
     let plain = try Word2VecVocabulary.count(corpora: [TestCorpus.topics], minCount: 1).vocabulary
-    let gzip = try Word2VecVocabulary.count(corpora: [TestCorpus.topicsGzip], minCount: 1).vocabulary
+    let gzip = try Word2VecVocabulary.count(corpora: [TestCorpus.topicsGzip], minCount: 1)
+      .vocabulary
     #expect(plain.words == gzip.words)
     #expect(plain.counts == gzip.counts)
     #expect(plain.totalWords == 120 * 12)
@@ -39,7 +40,8 @@ import Testing
     var text = ""
     for i in 0..<3000 { text += "common w\(i) " }
     let path = TestCorpus.file(text)
-    let (vocabulary, stats) = try Word2VecVocabulary.count(corpora: [path], minCount: 2, maxVocabulary: 100)
+    let (vocabulary, stats) = try Word2VecVocabulary.count(
+      corpora: [path], minCount: 2, maxVocabulary: 100)
     #expect(stats.prunings > 0)
     #expect(stats.distinctWords <= 100)
     #expect(vocabulary.words == ["common"])

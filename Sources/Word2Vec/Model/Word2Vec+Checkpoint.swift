@@ -61,7 +61,8 @@ extension Word2Vec {
       for matrix in [w.input, w.outputNegative, w.outputHierarchical].compactMap({ $0 }) {
         let rows = matrix == w.outputHierarchical ? max(w.rows - 1, 1) : w.rows
         for r in 0..<rows {
-          try out.write(UnsafeRawBufferPointer(start: matrix + r * w.stride, count: w.dimension * 4))
+          try out.write(
+            UnsafeRawBufferPointer(start: matrix + r * w.stride, count: w.dimension * 4))
         }
       }
       try out.write(Self.checkpointTrailer)
@@ -78,21 +79,25 @@ extension Word2Vec {
     do {
       data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
     } catch {
-      throw EmbeddingError.io(path: path, reason: "cannot read the model file (\(error.localizedDescription))")
+      throw EmbeddingError.io(
+        path: path, reason: "cannot read the model file (\(error.localizedDescription))")
     }
     return try data.withUnsafeBytes { raw in
       var reader = CheckpointReader(bytes: raw, path: path)
       guard Array(try reader.bytes(8)) == checkpointMagic else {
         throw EmbeddingError.malformed(
           path: path, location: "byte 0",
-          reason: "not an EmbeddingKit Word2Vec model (no EKW2VMDL header); word vectors (.bin/.txt) "
+          reason:
+            "not an EmbeddingKit Word2Vec model (no EKW2VMDL header); word vectors (.bin/.txt) "
             + "cannot be trained further: save the model with --save-model")
       }
       let version: UInt32 = try reader.value()
       guard version <= checkpointVersion else {
         throw EmbeddingError.malformed(
           path: path, location: "byte 8",
-          reason: "model format version \(version) is newer than this EmbeddingKit reads (\(checkpointVersion)); update EmbeddingKit")
+          reason:
+            "model format version \(version) is newer than this EmbeddingKit reads (\(checkpointVersion)); update EmbeddingKit"
+        )
       }
       var fields: [Int] = []
       for _ in 0..<8 { fields.append(Int(try reader.value() as UInt32)) }
@@ -112,10 +117,12 @@ extension Word2Vec {
       let words = Int(try reader.value() as UInt64)
       let v = Int(try reader.value() as UInt64)
       do { try config.validate() } catch {
-        throw EmbeddingError.malformed(path: path, location: "byte 12", reason: "invalid settings: \(error)")
+        throw EmbeddingError.malformed(
+          path: path, location: "byte 12", reason: "invalid settings: \(error)")
       }
       guard v >= 1 && v <= raw.count / 12 else {
-        throw EmbeddingError.malformed(path: path, location: "byte \(reader.offset - 8)", reason: "bad vocabulary size \(v)")
+        throw EmbeddingError.malformed(
+          path: path, location: "byte \(reader.offset - 8)", reason: "bad vocabulary size \(v)")
       }
       var vocabularyWords: [String] = []
       var counts: [Int] = []
@@ -125,7 +132,8 @@ extension Word2Vec {
         let length = Int(try reader.value() as UInt32)
         let at = reader.offset
         guard let word = String(validating: try reader.bytes(length), as: UTF8.self) else {
-          throw EmbeddingError.malformed(path: path, location: "byte \(at)", reason: "a word is not valid UTF-8")
+          throw EmbeddingError.malformed(
+            path: path, location: "byte \(at)", reason: "a word is not valid UTF-8")
         }
         vocabularyWords.append(word)
         counts.append(Int(try reader.value() as UInt64))
@@ -137,7 +145,9 @@ extension Word2Vec {
       let weights = ModelWeights(
         rows: v, dimension: config.dimension, negative: config.negative > 0,
         hierarchical: config.hierarchicalSoftmax)
-      for matrix in [weights.input, weights.outputNegative, weights.outputHierarchical].compactMap({ $0 }) {
+      for matrix in [weights.input, weights.outputNegative, weights.outputHierarchical].compactMap({
+        $0
+      }) {
         let rows = matrix == weights.outputHierarchical ? max(v - 1, 1) : v
         let block = try reader.bytes(rows * config.dimension * 4)
         block.withUnsafeBytes { b in
@@ -146,7 +156,8 @@ extension Word2Vec {
       }
       guard Array(try reader.bytes(8)) == checkpointTrailer else {
         throw EmbeddingError.malformed(
-          path: path, location: "byte \(reader.offset - 8)", reason: "missing EKW2VEND trailer (file damaged?)")
+          path: path, location: "byte \(reader.offset - 8)",
+          reason: "missing EKW2VEND trailer (file damaged?)")
       }
       return Word2Vec(
         vocabulary: vocabulary, configuration: config, weights: weights, epochsTrained: epochs,
@@ -163,13 +174,15 @@ extension Word2Vec {
     try settings.validate()
     let c = configuration
     guard settings.architecture == c.architecture, settings.dimension == c.dimension,
-      (settings.negative > 0) == (c.negative > 0), settings.hierarchicalSoftmax == c.hierarchicalSoftmax
+      (settings.negative > 0) == (c.negative > 0),
+      settings.hierarchicalSoftmax == c.hierarchicalSoftmax
     else {
       throw EmbeddingError.invalidArgument(
         "a saved model keeps its architecture, dimension, and output layers (negative/hs)")
     }
     return Word2Vec(
-      vocabulary: vocabulary, configuration: settings, weights: weights, epochsTrained: epochsTrained,
+      vocabulary: vocabulary, configuration: settings, weights: weights,
+      epochsTrained: epochsTrained,
       wordsTrained: wordsTrained)
   }
 }

@@ -44,7 +44,8 @@ extension Word2Vec {
       hierarchicalWeights: hs ? max(v - 1, 1) * row : 0,
       tables: TrainingTables.byteCount(vocabularySize: v, hierarchical: hs) + v * 40,
       buffers: (2 * configuration.threads + 2) * (chunkWords + configuration.maxSentenceLength) * 8
-        + configuration.threads * (configuration.maxSentenceLength * 4 + 2 * configuration.window * row)
+        + configuration.threads
+        * (configuration.maxSentenceLength * 4 + 2 * configuration.window * row)
         + 3 << 20)
   }
 

@@ -34,7 +34,10 @@ struct TrainingWorker {
   private let gradients: UnsafeMutablePointer<SIMD8<Float>>
   private let scratch: UnsafeMutablePointer<Float>  // B × stride (skip-gram) or 2 × stride (CBOW)
 
-  init(weights: ModelWeights, tables: TrainingTables, configuration: Word2VecConfiguration, seed: UInt64, index: Int) {
+  init(
+    weights: ModelWeights, tables: TrainingTables, configuration: Word2VecConfiguration,
+    seed: UInt64, index: Int
+  ) {
     self.weights = weights
     self.tables = tables
     self.configuration = configuration
@@ -101,7 +104,9 @@ struct TrainingWorker {
         let slot = 1 - current
         nextCount = collectOutputs(for: Int(sentence[i + 1]), slot: slot)
         for k in 0..<nextCount { w2v_prefetch_row(outputRows[slot * maxOutputs + k], rowBytes) }
-        if i + 1 + window < n { w2v_prefetch_row(input + Int(sentence[i + 1 + window]) * stride, rowBytes) }
+        if i + 1 + window < n {
+          w2v_prefetch_row(input + Int(sentence[i + 1 + window]) * stride, rowBytes)
+        }
       }
       let reduced = Int((UInt64(random32()) &* UInt64(window)) >> 32)
       let span = window - reduced
@@ -168,7 +173,8 @@ struct TrainingWorker {
     // -log σ(f) for a positive pair, -log σ(-f) for a negative one.
     loss += Double(tables.negLogSigmoid[label > 0 ? index : size - index])
     lossPairs += 1
-    let s: Float = f >= SigmoidTable.maxExp ? 1 : (f <= -SigmoidTable.maxExp ? 0 : tables.sigmoid[index])
+    let s: Float =
+      f >= SigmoidTable.maxExp ? 1 : (f <= -SigmoidTable.maxExp ? 0 : tables.sigmoid[index])
     return (label - s) * alpha
   }
 
@@ -222,14 +228,19 @@ struct TrainingWorker {
         var off = 0
         var c = 0
         while c + 2 <= chunks {
-          a0 += m.load(fromByteOffset: off, as: SIMD8<Float>.self) * out.load(fromByteOffset: off, as: SIMD8<Float>.self)
-          a1 += m.load(fromByteOffset: off + 32, as: SIMD8<Float>.self)
+          a0 +=
+            m.load(fromByteOffset: off, as: SIMD8<Float>.self)
+            * out.load(fromByteOffset: off, as: SIMD8<Float>.self)
+          a1 +=
+            m.load(fromByteOffset: off + 32, as: SIMD8<Float>.self)
             * out.load(fromByteOffset: off + 32, as: SIMD8<Float>.self)
           off += 64
           c += 2
         }
         if c < chunks {
-          a0 += m.load(fromByteOffset: off, as: SIMD8<Float>.self) * out.load(fromByteOffset: off, as: SIMD8<Float>.self)
+          a0 +=
+            m.load(fromByteOffset: off, as: SIMD8<Float>.self)
+            * out.load(fromByteOffset: off, as: SIMD8<Float>.self)
         }
         gradients[i] = SIMD8(repeating: gradient((a0 + a1).sum(), label: label, alpha: alpha))
         i += 1
@@ -244,7 +255,8 @@ struct TrainingWorker {
           let g = gradients[j]
           let acc = d.load(as: SIMD8<Float>.self)
           d.storeBytes(of: acc + g * v, as: SIMD8<Float>.self)
-          updated += g * UnsafeRawPointer(contextRows[j]).load(fromByteOffset: off, as: SIMD8<Float>.self)
+          updated +=
+            g * UnsafeRawPointer(contextRows[j]).load(fromByteOffset: off, as: SIMD8<Float>.self)
           d += rowBytes
         }
         out.storeBytes(of: updated, toByteOffset: off, as: SIMD8<Float>.self)
@@ -259,7 +271,8 @@ struct TrainingWorker {
       for _ in 0..<chunks {
         let x = row.load(fromByteOffset: off, as: SIMD8<Float>.self)
         row.storeBytes(
-          of: x + d.load(fromByteOffset: off, as: SIMD8<Float>.self), toByteOffset: off, as: SIMD8<Float>.self)
+          of: x + d.load(fromByteOffset: off, as: SIMD8<Float>.self), toByteOffset: off,
+          as: SIMD8<Float>.self)
         off += 32
       }
     }
@@ -295,23 +308,30 @@ struct TrainingWorker {
       off = 0
       var c = 0
       while c + 2 <= chunks {
-        a0 += h.load(fromByteOffset: off, as: SIMD8<Float>.self) * out.load(fromByteOffset: off, as: SIMD8<Float>.self)
-        a1 += h.load(fromByteOffset: off + 32, as: SIMD8<Float>.self)
+        a0 +=
+          h.load(fromByteOffset: off, as: SIMD8<Float>.self)
+          * out.load(fromByteOffset: off, as: SIMD8<Float>.self)
+        a1 +=
+          h.load(fromByteOffset: off + 32, as: SIMD8<Float>.self)
           * out.load(fromByteOffset: off + 32, as: SIMD8<Float>.self)
         off += 64
         c += 2
       }
       if c < chunks {
-        a0 += h.load(fromByteOffset: off, as: SIMD8<Float>.self) * out.load(fromByteOffset: off, as: SIMD8<Float>.self)
+        a0 +=
+          h.load(fromByteOffset: off, as: SIMD8<Float>.self)
+          * out.load(fromByteOffset: off, as: SIMD8<Float>.self)
       }
-      let g = SIMD8<Float>(repeating: gradient((a0 + a1).sum(), label: outputLabels[k], alpha: alpha))
+      let g = SIMD8<Float>(
+        repeating: gradient((a0 + a1).sum(), label: outputLabels[k], alpha: alpha))
       off = 0
       for _ in 0..<chunks {
         let v = out.load(fromByteOffset: off, as: SIMD8<Float>.self)
         let d = delta.load(fromByteOffset: off, as: SIMD8<Float>.self)
         delta.storeBytes(of: d + g * v, toByteOffset: off, as: SIMD8<Float>.self)
         out.storeBytes(
-          of: v + g * h.load(fromByteOffset: off, as: SIMD8<Float>.self), toByteOffset: off, as: SIMD8<Float>.self)
+          of: v + g * h.load(fromByteOffset: off, as: SIMD8<Float>.self), toByteOffset: off,
+          as: SIMD8<Float>.self)
         off += 32
       }
     }
@@ -321,7 +341,8 @@ struct TrainingWorker {
       for _ in 0..<chunks {
         let x = row.load(fromByteOffset: off, as: SIMD8<Float>.self)
         row.storeBytes(
-          of: x + delta.load(fromByteOffset: off, as: SIMD8<Float>.self), toByteOffset: off, as: SIMD8<Float>.self)
+          of: x + delta.load(fromByteOffset: off, as: SIMD8<Float>.self), toByteOffset: off,
+          as: SIMD8<Float>.self)
         off += 32
       }
     }

@@ -31,14 +31,17 @@ public final class Word2VecVocabulary: @unchecked Sendable {
     guard counts.allSatisfy({ $0 > 0 }) else {
       throw EmbeddingError.invalidArgument("vocabulary counts must be positive")
     }
-    let order = words.indices.sorted { counts[$0] > counts[$1] || (counts[$0] == counts[$1] && $0 < $1) }
+    let order = words.indices.sorted {
+      counts[$0] > counts[$1] || (counts[$0] == counts[$1] && $0 < $1)
+    }
     var table = ByteWordTable(capacity: words.count)
     for i in order {
       var w = words[i]
       let before = table.count
       _ = w.withUTF8 { table.increment(UnsafeRawBufferPointer($0), by: counts[i]) }
       if table.count == before {
-        throw EmbeddingError.invalidArgument("the word '\(words[i])' appears twice in the vocabulary")
+        throw EmbeddingError.invalidArgument(
+          "the word '\(words[i])' appears twice in the vocabulary")
       }
     }
     self.words = order.map { words[$0] }
@@ -97,7 +100,8 @@ extension Word2VecVocabulary {
     if let maxVocabulary, maxVocabulary < 1 {
       throw EmbeddingError.invalidArgument("maxVocabulary must be >= 1")
     }
-    var sink = CountingSink(maxVocabulary: maxVocabulary, progress: progress, cancellation: cancellation)
+    var sink = CountingSink(
+      maxVocabulary: maxVocabulary, progress: progress, cancellation: cancellation)
     var stats = Word2VecVocabularyStatistics()
     for path in corpora {
       var scanner = try CorpusScanner(path: path)
@@ -135,7 +139,8 @@ extension Word2VecVocabulary {
     guard !words.isEmpty else {
       throw EmbeddingError.invalidArgument(
         "\(names): no word occurs at least \(minCount) times (min-count); the most frequent valid "
-          + "word occurs \(highest) times in \(sink.words) words. Lower --min-count or use a larger corpus")
+          + "word occurs \(highest) times in \(sink.words) words. Lower --min-count or use a larger corpus"
+      )
     }
     return (try Word2VecVocabulary(words: words, counts: counts), stats)
   }

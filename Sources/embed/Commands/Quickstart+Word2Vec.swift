@@ -10,7 +10,8 @@ extension QuickstartSteps {
       let corpus = Bundle.module.url(
         forResource: "word2vec-corpus.txt", withExtension: "xz", subdirectory: "Resources")
     else {
-      throw EmbeddingError.io(path: "Resources/word2vec-corpus.txt.xz", reason: "missing from the embed bundle")
+      throw EmbeddingError.io(
+        path: "Resources/word2vec-corpus.txt.xz", reason: "missing from the embed bundle")
     }
     var config = Word2VecConfiguration(architecture: .skipGram)
     config.dimension = 100
@@ -38,12 +39,15 @@ extension QuickstartSteps {
     print(
       String(
         format: "trained %d words in %.1f s (%.0f words/s); wrote %@ (%d words × %d)",
-        summary.words, summary.seconds, summary.wordsPerSecond, path, vectors.count, vectors.dimension))
+        summary.words, summary.seconds, summary.wordsPerSecond, path, vectors.count,
+        vectors.dimension))
     print("nearest neighbours (cosine similarity):")
     for word in ["france", "church", "film", "father", "computer"] where vectors.contains(word) {
       let neighbours = try vectors.mostSimilar(to: word, topN: 5)
       let list = neighbours.map { String(format: "%@ %.2f", $0.word, $0.similarity) }
-      print("  \(word.padding(toLength: 9, withPad: " ", startingAt: 0)) → \(list.joined(separator: ", "))")
+      print(
+        "  \(word.padding(toLength: 9, withPad: " ", startingAt: 0)) → \(list.joined(separator: ", "))"
+      )
     }
   }
 }

@@ -36,28 +36,43 @@ struct Train: AsyncParsableCommand {
   @Option(name: [.customLong("dim"), .customLong("size")], help: "Vector dimension.")
   var dim: Int = 100
 
-  @Option(name: [.customLong("window"), .customLong("ws")], help: "Maximum context window (words on each side).")
+  @Option(
+    name: [.customLong("window"), .customLong("ws")],
+    help: "Maximum context window (words on each side).")
   var window: Int = 5
 
-  @Option(name: [.customLong("negative"), .customLong("neg")], help: "Negative samples per word (0 = off).")
+  @Option(
+    name: [.customLong("negative"), .customLong("neg")],
+    help: "Negative samples per word (0 = off).")
   var negative: Int = 5
 
   @Flag(help: "Use hierarchical softmax (with --negative 0 alone, otherwise both).")
   var hs: Bool = false
 
-  @Option(name: [.customLong("sample"), .customLong("t")], help: "Sub-sampling threshold for frequent words (0 = off).")
+  @Option(
+    name: [.customLong("sample"), .customLong("t")],
+    help: "Sub-sampling threshold for frequent words (0 = off).")
   var sample: Double = 1e-3
 
-  @Option(name: [.customLong("min-count"), .customLong("minCount")], help: "Ignore words seen fewer times.")
+  @Option(
+    name: [.customLong("min-count"), .customLong("minCount")],
+    help: "Ignore words seen fewer times.")
   var minCount: Int = 5
 
-  @Option(help: "Prune rare words while counting when more distinct words than this are held (bounded memory; 0 = no limit).")
+  @Option(
+    help:
+      "Prune rare words while counting when more distinct words than this are held (bounded memory; 0 = no limit)."
+  )
   var maxVocab: Int = 0
 
-  @Option(name: [.customLong("epochs"), .customLong("iter"), .customLong("epoch")], help: "Passes over the corpus.")
+  @Option(
+    name: [.customLong("epochs"), .customLong("iter"), .customLong("epoch")],
+    help: "Passes over the corpus.")
   var epochs: Int = 5
 
-  @Option(name: [.customLong("alpha"), .customLong("lr")], help: "Starting learning rate (default: 0.025 skip-gram, 0.05 CBOW).")
+  @Option(
+    name: [.customLong("alpha"), .customLong("lr")],
+    help: "Starting learning rate (default: 0.025 skip-gram, 0.05 CBOW).")
   var alpha: Float?
 
   @Option(help: "Final learning rate (linear decay from --alpha).")
@@ -66,7 +81,9 @@ struct Train: AsyncParsableCommand {
   @Flag(help: "CBOW: sum the context vectors instead of averaging them.")
   var cbowSum: Bool = false
 
-  @Option(name: [.customLong("threads"), .customLong("thread")], help: "Worker threads; the default is this machine's core count.")
+  @Option(
+    name: [.customLong("threads"), .customLong("thread")],
+    help: "Worker threads; the default is this machine's core count.")
   var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
   @Option(help: "Random seed (with --threads 1 runs are reproducible).")
@@ -75,7 +92,10 @@ struct Train: AsyncParsableCommand {
   @Option(help: "Also save the full model (vectors, output weights, counts) here, to resume later.")
   var saveModel: String?
 
-  @Option(help: "Continue training a model saved with --save-model (its settings are kept; --epochs, --alpha and --threads apply).")
+  @Option(
+    help:
+      "Continue training a model saved with --save-model (its settings are kept; --epochs, --alpha and --threads apply)."
+  )
   var resume: String?
 
   @Flag(help: "No progress bar or summary.")
@@ -131,12 +151,18 @@ struct Train: AsyncParsableCommand {
         corpora: corpus, minCount: config.minCount, maxVocabulary: config.maxVocabulary,
         progress: bar.handler)
       bar.finish()
-      let estimate = Word2Vec.estimateMemory(vocabularySize: vocabulary.count, configuration: config)
+      let estimate = Word2Vec.estimateMemory(
+        vocabularySize: vocabulary.count, configuration: config)
       if !quiet {
-        var notes = "vocabulary: \(vocabulary.count) words (min-count \(config.minCount)) of "
+        var notes =
+          "vocabulary: \(vocabulary.count) words (min-count \(config.minCount)) of "
           + "\(stats.distinctWords) distinct, \(stats.corpusWords) corpus words"
-        if stats.overlongWords > 0 { notes += "; \(stats.overlongWords) words over 1,000 bytes skipped" }
-        if stats.invalidUTF8Words > 0 { notes += "; \(stats.invalidUTF8Words) non-UTF-8 words skipped" }
+        if stats.overlongWords > 0 {
+          notes += "; \(stats.overlongWords) words over 1,000 bytes skipped"
+        }
+        if stats.invalidUTF8Words > 0 {
+          notes += "; \(stats.invalidUTF8Words) non-UTF-8 words skipped"
+        }
         Terminal.note(notes)
         Terminal.note("memory: \(estimate)")
       }
@@ -144,7 +170,8 @@ struct Train: AsyncParsableCommand {
     }
     // A resumed model may see a new corpus: count its known words for the learning-rate schedule.
     let wordsPerEpoch = resume == nil ? nil : try trained.vocabulary.countKnownWords(in: corpus)
-    let summary = try trained.train(corpora: corpus, wordsPerEpoch: wordsPerEpoch, progress: bar.handler)
+    let summary = try trained.train(
+      corpora: corpus, wordsPerEpoch: wordsPerEpoch, progress: bar.handler)
     bar.finish()
     let vectors = try trained.wordVectors()
     let format = VectorFormat.guess(fromPathExtension: output) ?? .word2vecBinary
