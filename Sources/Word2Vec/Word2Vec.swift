@@ -112,14 +112,15 @@ public final class Word2Vec: @unchecked Sendable {
     let epochs = epochs ?? configuration.epochs
     guard epochs >= 1 else { throw EmbeddingError.invalidArgument("epochs must be >= 1") }
     guard !corpora.isEmpty else { throw EmbeddingError.invalidArgument("no corpus file given") }
-    for path in corpora where path != "-" {
+    if corpora.contains("-") {
+      throw EmbeddingError.invalidArgument(
+        "standard input ('-') cannot be a Word2Vec corpus: training reads the corpus once to count "
+          + "words and again for every epoch; save it to a file (plain, .gz or .xz) first")
+    }
+    for path in corpora {
       guard FileManager.default.isReadableFile(atPath: path) else {
         throw EmbeddingError.io(path: path, reason: "no such file or it is not readable")
       }
-    }
-    if corpora.contains("-") && epochs > 1 {
-      throw EmbeddingError.invalidArgument(
-        "standard input can be read only once: use --epochs 1 or a file")
     }
     let config = configuration
     let tables = TrainingTables(

@@ -17,38 +17,38 @@ public struct Word2VecConfiguration: Sendable, Equatable {
     case cbow
   }
 
-  /// Skip-gram or CBOW. Default: skip-gram.
+  /// Skip-gram or CBOW (default skip-gram).
   public var architecture: Architecture
-  /// Vector dimension. Default 100.
+  /// Vector dimension (default 100).
   public var dimension = 100
   /// Maximum distance between centre and context word; each centre word draws its actual window
-  /// uniformly from 1...window. Default 5.
+  /// uniformly from 1...window (default 5).
   public var window = 5
-  /// Negative samples per positive pair (0 turns negative sampling off). Default 5.
+  /// Negative samples per positive pair (0 turns negative sampling off) (default 5).
   public var negative = 5
-  /// Use hierarchical softmax (alone if `negative == 0`, or together with it). Default false.
+  /// Use hierarchical softmax (alone if `negative == 0`, or together with it) (default false).
   public var hierarchicalSoftmax = false
   /// Sub-sampling threshold for frequent words (0 = off): a word of corpus frequency f is kept
-  /// with probability (√(f/sample) + 1)·sample/f. Default 1e-3.
+  /// with probability (√(f/sample) + 1)·sample/f (default 1e-3).
   public var sample = 1e-3
-  /// CBOW: average the context vectors (true) or sum them (false). Default true.
+  /// CBOW: average the context vectors (true) or sum them (false) (default true).
   public var cbowMean = true
-  /// Starting learning rate. Default 0.025 for skip-gram, 0.05 for CBOW.
+  /// Starting learning rate (default 0.025 for skip-gram, 0.05 for CBOW).
   public var alpha: Float
-  /// Final learning rate; the rate decays linearly from `alpha` to this. Default 0.0001.
+  /// Final learning rate; the rate decays linearly from `alpha` to this (default 0.0001).
   public var minAlpha: Float = 0.0001
-  /// Passes over the corpus. Default 5.
+  /// Passes over the corpus (default 5).
   public var epochs = 5
-  /// Worker threads (Hogwild: lock-free, nondeterministic when > 1). Default: active cores.
+  /// Worker threads (Hogwild: lock-free, nondeterministic when > 1) (default active cores).
   public var threads = ProcessInfo.processInfo.activeProcessorCount
-  /// Seed of every random choice (initial vectors, sub-sampling, windows, negatives). Default 1.
+  /// Seed of every random choice (initial vectors, sub-sampling, windows, negatives) (default 1).
   public var seed: UInt64 = 1
-  /// Words seen fewer times than this are left out of the vocabulary. Default 5.
+  /// Words seen fewer times than this are left out of the vocabulary (default 5).
   public var minCount = 5
   /// While counting, prune the rarest words whenever more than this many distinct words are
-  /// held (bounded memory on huge corpora); nil = no limit. Default nil.
+  /// held (bounded memory on huge corpora); nil = no limit (default nil).
   public var maxVocabulary: Int? = nil
-  /// Lines longer than this many words are trained as several sentences. Default 10,000.
+  /// Lines longer than this many words are trained as several sentences (default 10,000).
   public var maxSentenceLength = 10_000
 
   /// The defaults for `architecture`.

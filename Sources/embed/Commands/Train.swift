@@ -24,7 +24,7 @@ struct Train: AsyncParsableCommand {
       threads, updates are lock-free (Hogwild) and runs differ slightly.
       """)
 
-  @Argument(help: "Text files to train on (plain, .gz or .xz; '-' reads standard input).")
+  @Argument(help: "Text files to train on (plain, .gz or .xz).")
   var corpus: [String]
 
   @Option(name: [.short, .long], help: "Where to write the word vectors (.bin, .txt or .vec).")
@@ -102,6 +102,10 @@ struct Train: AsyncParsableCommand {
   var quiet: Bool = false
 
   func validate() throws {
+    if corpus.contains("-") {
+      throw ValidationError(
+        "standard input cannot be a corpus (it is read once to count words, then once per epoch); save it to a file")
+    }
     guard Word2VecConfiguration.Architecture(rawValue: model) != nil else {
       throw ValidationError("--model must be skipgram or cbow (got '\(model)')")
     }
