@@ -17,6 +17,7 @@ import WordEmbeddings
 ///
 /// Threads: `configuration.threads` workers update the shared weights lock-free (Hogwild, see
 /// `ModelWeights`); with `threads == 1` a run is bit-for-bit reproducible for a given `seed`.
+/// One `train` call at a time per model: calls on the same model must not overlap.
 public final class Word2Vec: @unchecked Sendable {
   /// The settings (dimension, architecture, …) the model was created with.
   public let configuration: Word2VecConfiguration
