@@ -182,11 +182,12 @@ struct Train: AsyncParsableCommand {
     try vectors.write(to: output, format: format)
     if let saveModel { try trained.save(to: saveModel) }
     if !quiet {
+      let loss = summary.finalLoss.isFinite ? String(format: ", loss %.4f", summary.finalLoss) : ""
       Terminal.note(
         String(
-          format: "trained %d words in %.2f s (%.0f words/s), loss %.4f; wrote %@ (%d × %d, %@)",
-          summary.words, summary.seconds, summary.wordsPerSecond, summary.finalLoss, output,
-          vectors.count, vectors.dimension, format.rawValue)
+          format: "trained %d words in %.2f s (%.0f words/s)%@; wrote %@ (%d × %d, %@)",
+          summary.words, summary.seconds, summary.wordsPerSecond, loss, output, vectors.count,
+          vectors.dimension, format.rawValue)
           + (saveModel.map { "; model: \($0)" } ?? ""))
     }
   }
