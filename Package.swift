@@ -36,8 +36,10 @@ let package = Package(
       swiftSettings: kernelSettings),
     .target(
       name: "WordEmbeddings", dependencies: ["EmbeddingCore"], swiftSettings: kernelSettings),
+    // Header-only C helper (a cache prefetch hint) for the Word2Vec training loop.
+    .target(name: "CWord2VecSupport", path: "Sources/CWord2VecSupport"),
     .target(
-      name: "Word2Vec", dependencies: ["EmbeddingCore", "WordEmbeddings"],
+      name: "Word2Vec", dependencies: ["EmbeddingCore", "WordEmbeddings", "CWord2VecSupport"],
       swiftSettings: kernelSettings),
     .target(
       name: "InputEmbeddings", dependencies: ["EmbeddingCore", "Tokenization", "WordEmbeddings"],
@@ -75,7 +77,9 @@ let package = Package(
     .testTarget(
       name: "WordEmbeddingsTests", dependencies: ["WordEmbeddings", "EmbeddingTestSupport"],
       resources: [.copy("Fixtures")]),
-    .testTarget(name: "Word2VecTests", dependencies: ["Word2Vec", "EmbeddingTestSupport"]),
+    .testTarget(
+      name: "Word2VecTests", dependencies: ["Word2Vec", "EmbeddingTestSupport"],
+      resources: [.copy("Fixtures")]),
     .testTarget(
       name: "InputEmbeddingsTests", dependencies: ["InputEmbeddings", "EmbeddingTestSupport"],
       resources: [.copy("Fixtures")]),

@@ -13,6 +13,7 @@ struct EmbedBench: ParsableCommand {
       TokenizerSpeed.self,
 
       // Word2Vec
+      Word2VecBench.self,
 
       // Word vectors
       VectorsSearchBench.self, VectorsLoadBench.self, VectorsFuzzBench.self,

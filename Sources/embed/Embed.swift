@@ -19,6 +19,7 @@ struct Embed: AsyncParsableCommand {
       TrainBPE.self,
 
       // Word2Vec (train)
+      Train.self,
 
       // Word vectors (similar, analogy, evaluate, convert)
       Similar.self, Analogy.self, Evaluate.self, Convert.self,

@@ -36,6 +36,7 @@ struct QuickstartSteps {
     try tokenizationStep()
 
     // 2. Word2Vec training (writes <output>/vectors.bin)
+    try word2vecStep()
 
     // 3. queries on the trained vectors
     try wordVectorsStep()

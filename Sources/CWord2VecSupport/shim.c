@@ -1,0 +1,1 @@
+// Intentionally empty: CWord2VecSupport is header-only (see include/CWord2VecSupport.h).
