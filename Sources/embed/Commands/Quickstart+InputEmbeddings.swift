@@ -64,11 +64,11 @@ extension QuickstartSteps {
       let trainer = try LanguageModelTrainer(
         model: model, trainingIDs: data.trainingIDs, validationIDs: data.validationIDs,
         options: options)
-      let curve = try trainer.train(optimizer: .adamW(learningRate: 0.01))
+      let curve = try trainer.train(optimizer: .adamW(learningRate: 0.003))
       return (model, curve.last!.validationLoss, trainer.unigramValidationLoss())
     }
     print(
-      "\nembed train-lm the-verdict.txt --dim \(dimension) --context 16 --epochs 8 --vocab-limit 0 --lr 0.01"
+      "\nembed train-lm the-verdict.txt --dim \(dimension) --context 16 --epochs 8 --vocab-limit 0 --lr 0.003"
     )
     print(
       "Next-token model (input embeddings -> output projection -> softmax) over the "
@@ -76,8 +76,9 @@ extension QuickstartSteps {
     let (model, randomLoss, unigram) = try train(initFrom: nil)
     print(
       String(
-        format: "  random init: held-out loss %.3f (perplexity %.0f); unigram baseline %.3f",
-        randomLoss, exp(randomLoss), unigram))
+        format: "  random init: held-out loss %.3f (perplexity %.0f); a unigram model: %.3f (%@)",
+        randomLoss, exp(randomLoss), unigram,
+        randomLoss < unigram ? "the model learned what follows each token" : "not beaten yet"))
     if let word2vec {
       let (_, w2vLoss, _) = try train(initFrom: word2vec)
       print(

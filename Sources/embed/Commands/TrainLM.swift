@@ -175,11 +175,17 @@ struct TrainLM: ParsableCommand {
           e.trainingLoss.map { String(format: "%.4f", $0) } ?? "-", e.validationLoss,
           e.validationPerplexity))
     }
-    let best = result.map(\.validationLoss).min() ?? .infinity
+    let final = result.last?.validationLoss ?? .infinity
+    let best = result.min(by: { $0.validationLoss < $1.validationLoss })
+    var verdict = final < unigram ? "below the unigram baseline" : "NOT below the unigram baseline"
+    if let best, best.validationLoss < final - 1e-4 {
+      verdict += String(
+        format: " (best %.4f at epoch %d: later epochs overfit; try fewer --epochs or a lower --lr)",
+        best.validationLoss, best.epoch)
+    }
     print(
-      "Held-out loss \(String(format: "%.4f", result.last!.validationLoss)) vs unigram "
-        + "\(String(format: "%.4f", unigram)): "
-        + (best < unigram ? "below the unigram baseline" : "NOT below the unigram baseline"))
+      "Held-out loss \(String(format: "%.4f", final)) vs unigram "
+        + "\(String(format: "%.4f", unigram)): \(verdict)")
     if let curve {
       var csv = "epoch,step,seconds,train_loss,validation_loss,validation_perplexity,unigram_loss\n"
       for e in result {
