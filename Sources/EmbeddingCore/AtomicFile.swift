@@ -1,7 +1,9 @@
 import Foundation
 
-/// Writes files atomically: data goes to a temporary file beside the target, is flushed to
-/// disk, and then renamed over the target. A crash or kill mid-write leaves the old file.
+/// Writes files atomically, so a crash mid-write never replaces a good file with a broken one.
+///
+/// Data goes to a temporary file beside the target, is flushed to disk, and then renamed over
+/// the target. A crash or kill mid-write leaves the old file.
 ///
 /// ```swift
 /// try AtomicFile.write(to: "vectors.bin") { out in try out.write([1, 2, 3]) }
@@ -38,11 +40,13 @@ public enum AtomicFile {
   }
 
   /// Runs `body` with a writer to a temporary file, then renames it to `path`.
+  ///
   /// If `body` throws, the temporary file is removed and `path` is untouched.
   public static func write(to path: String, _ body: (Writer) throws -> Void) throws {
     let url = URL(fileURLWithPath: path)
     let directory = url.deletingLastPathComponent().path
-    let temp = "\(directory)/.\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+    let temp =
+      "\(directory)/.\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
     guard let handle = fopen(temp, "wb") else {
       throw EmbeddingError.io(path: path, reason: String(cString: strerror(errno)))
     }

@@ -37,7 +37,7 @@ public final class ByteStream {
     case xz(UnsafeMutablePointer<lzma_stream>)
   }
 
-  /// Opens `path` for reading. `"-"` reads standard input.
+  /// Opens `path` for reading (`"-"` reads standard input).
   ///
   /// - Throws: `EmbeddingError.io` if the file cannot be opened.
   public init(path: String, bufferSize: Int = 1 << 20) throws {
@@ -117,6 +117,7 @@ public final class ByteStream {
   }
 
   /// Reads up to `buffer.count` decompressed bytes into `buffer` from its start.
+  ///
   /// Returns the number of bytes read; 0 means end of file.
   ///
   /// - Throws: `EmbeddingError.malformed` for corrupt or truncated compressed data.
@@ -124,7 +125,7 @@ public final class ByteStream {
     try buffer.withUnsafeMutableBytes { try read(into: $0) }
   }
 
-  /// Reads up to `buffer.count` decompressed bytes into raw memory. Returns 0 at end of file.
+  /// Reads up to `buffer.count` decompressed bytes into raw memory (0 at end of file).
   public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
     guard let out = buffer.baseAddress, buffer.count > 0 else { return 0 }
     switch decoder {
@@ -222,7 +223,7 @@ public final class ByteStream {
   }
   private var gzipEnded = false
 
-  /// Reads the whole (decompressed) stream into memory. Use only for small files.
+  /// Reads the whole (decompressed) stream into memory; use it only for small files.
   public func readAll() throws -> [UInt8] {
     var result: [UInt8] = []
     var chunk = [UInt8](repeating: 0, count: 1 << 20)

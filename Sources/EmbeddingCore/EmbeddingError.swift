@@ -34,7 +34,8 @@ public enum EmbeddingError: Error, Equatable, Sendable, CustomStringConvertible 
     case .invalidArgument(let message):
       return "invalid argument: \(message)"
     case .outOfVocabulary(let word, let suggestions):
-      let hint = suggestions.isEmpty ? "" : " (did you mean \(suggestions.joined(separator: ", "))?)"
+      let hint =
+        suggestions.isEmpty ? "" : " (did you mean \(suggestions.joined(separator: ", "))?)"
       return "word '\(word)' is not in the vocabulary\(hint)"
     case .disallowedSpecialToken(let token):
       return """
@@ -53,7 +54,7 @@ public enum EmbeddingError: Error, Equatable, Sendable, CustomStringConvertible 
 
 /// Human-readable byte counts (`1.5 GiB`).
 public enum ByteCount {
-  /// Formats a byte count with a binary unit, e.g. `format(1536) == "1.5 KiB"`.
+  /// Formats a byte count with a binary unit: `format(1536) == "1.5 KiB"`.
   public static func format(_ bytes: Int) -> String {
     let units = ["B", "KiB", "MiB", "GiB", "TiB"]
     var value = Double(bytes)

@@ -50,8 +50,9 @@ public final class Matrix: @unchecked Sendable {
     }
   }
 
-  /// Wraps memory owned elsewhere (e.g. a memory-mapped file). `keepAlive` is retained
-  /// for the matrix's lifetime.
+  /// Wraps memory owned elsewhere, such as a memory-mapped file.
+  ///
+  /// `keepAlive` is retained for the matrix's lifetime.
   public init(
     borrowing pointer: UnsafeMutablePointer<Float>, rows: Int, columns: Int, keepAlive: AnyObject
   ) {

@@ -46,7 +46,7 @@ public struct ProgressReport: Sendable {
   }
 }
 
-/// A callback that receives progress reports. It may be called from any thread.
+/// A callback that receives progress reports, possibly from any thread.
 public typealias ProgressHandler = @Sendable (ProgressReport) -> Void
 
 /// A thread-safe cancellation flag that long-running jobs poll.

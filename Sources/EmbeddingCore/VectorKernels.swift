@@ -15,14 +15,17 @@ public enum VectorKernels {
     let rx = UnsafeRawPointer(x)
     let ry = UnsafeRawPointer(y)
     while i + 16 <= n {
-      a0 += rx.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+      a0 +=
+        rx.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
         * ry.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
-      a1 += rx.loadUnaligned(fromByteOffset: (i + 8) * 4, as: SIMD8<Float>.self)
+      a1 +=
+        rx.loadUnaligned(fromByteOffset: (i + 8) * 4, as: SIMD8<Float>.self)
         * ry.loadUnaligned(fromByteOffset: (i + 8) * 4, as: SIMD8<Float>.self)
       i += 16
     }
     if i + 8 <= n {
-      a0 += rx.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+      a0 +=
+        rx.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
         * ry.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
       i += 8
     }
@@ -73,7 +76,7 @@ public enum VectorKernels {
     dot(x, x, n).squareRoot()
   }
 
-  /// Scales `x` to unit length; a zero vector is left as it is. Returns the original norm.
+  /// Scales `x` to unit length and returns its original norm (a zero vector is left as it is).
   ///
   /// - Complexity: O(n).
   @inlinable @discardableResult

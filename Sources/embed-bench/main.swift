@@ -1,7 +1,9 @@
 import ArgumentParser
 import EmbeddingKit
 
-/// `embed-bench`: benchmarks of EmbeddingKit's own code. Python anchors live in Benchmarks/.
+/// The `embed-bench` command: benchmarks of EmbeddingKit's own code.
+///
+/// Python anchors live in Benchmarks/.
 struct EmbedBench: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "embed-bench",

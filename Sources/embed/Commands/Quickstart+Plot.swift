@@ -49,7 +49,9 @@ extension QuickstartSteps {
     }
     // A small corpus may lack most of them: then the most frequent words fill the map.
     let fill = chosen.count < 12 ? min(vectors.count, 40) : nil
-    if let fill { print("few of them are in the vocabulary: adding the \(fill) most frequent words") }
+    if let fill {
+      print("few of them are in the vocabulary: adding the \(fill) most frequent words")
+    }
     let selection = try WordSelection(vectors: vectors, words: chosen, top: fill)
     let matrix = try selection.matrix(from: vectors, normalize: true)
     var config = TSNE.Configuration()

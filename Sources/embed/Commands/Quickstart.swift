@@ -24,7 +24,9 @@ struct Quickstart: AsyncParsableCommand {
   }
 }
 
-/// The steps of the tour. Each stage of the pipeline adds one step in its own file
+/// The steps of the tour.
+///
+/// Each stage of the pipeline adds one step in its own file
 /// (`Quickstart+<Stage>.swift`) and one line here.
 struct QuickstartSteps {
   let outputDirectory: String

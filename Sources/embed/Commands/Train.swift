@@ -104,7 +104,8 @@ struct Train: AsyncParsableCommand {
   func validate() throws {
     if corpus.contains("-") {
       throw ValidationError(
-        "standard input cannot be a corpus (it is read once to count words, then once per epoch); save it to a file")
+        "standard input cannot be a corpus (it is read once to count words, then once per epoch); save it to a file"
+      )
     }
     guard Word2VecConfiguration.Architecture(rawValue: model) != nil else {
       throw ValidationError("--model must be skipgram or cbow (got '\(model)')")

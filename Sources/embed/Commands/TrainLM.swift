@@ -180,7 +180,8 @@ struct TrainLM: ParsableCommand {
     var verdict = final < unigram ? "below the unigram baseline" : "NOT below the unigram baseline"
     if let best, best.validationLoss < final - 1e-4 {
       verdict += String(
-        format: " (best %.4f at epoch %d: later epochs overfit; try fewer --epochs or a lower --lr)",
+        format:
+          " (best %.4f at epoch %d: later epochs overfit; try fewer --epochs or a lower --lr)",
         best.validationLoss, best.epoch)
     }
     print(

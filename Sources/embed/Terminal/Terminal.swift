@@ -45,7 +45,8 @@ final class ProgressBar: @unchecked Sendable {
     if let fraction = report.fraction {
       let width = 24
       let filled = Int(fraction * Double(width))
-      let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
+      let bar =
+        String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
       parts.append("\(report.stage) [\(bar)] \(String(format: "%5.1f%%", fraction * 100))")
     } else {
       parts.append(report.stage)
