@@ -29,6 +29,7 @@ public final class WordVectors: @unchecked Sendable {
   private var cachedNorms: [Float]?
   private var cachedWords: [String]?
   private var cachedCounts: [Int]?
+  private var cachedQuantized: QuantizedRows?
 
   /// Creates word vectors; duplicate words keep their first row for lookups.
   ///
@@ -165,5 +166,18 @@ public final class WordVectors: @unchecked Sendable {
     }
     cachedUnit = unit
     return unit
+  }
+
+  /// The Int16 copy of the unit rows that batched searches screen with (`QuantizedRows`),
+  /// built once in parallel on the first large batch and kept (2 bytes per value).
+  ///
+  /// - Complexity: O(count × dimension) the first time, O(1) after.
+  var quantizedRows: QuantizedRows {
+    lock.lock()
+    defer { lock.unlock() }
+    if let cachedQuantized { return cachedQuantized }
+    let quantized = QuantizedRows(matrix)
+    cachedQuantized = quantized
+    return quantized
   }
 }

@@ -167,17 +167,29 @@ extension WordVectors {
     searchBatch([query], topN: topN, restrictTo: restrictTo, excluding: [excluding])[0]
   }
 
-  /// The blocked kernel over unit query vectors.
-  func searchBatch(_ queries: [[Float]], topN: Int, restrictTo: Int?, excluding: [[Int]])
-    -> [[Neighbour]]
-  {
+  /// The blocked kernel over unit query vectors: the exact two-stage search (Int16 screen,
+  /// float rescoring; `TwoStageSearch`) for large batches, the float kernel otherwise. Both
+  /// give identical answers; `strategy` forces one (tests compare them).
+  func searchBatch(
+    _ queries: [[Float]], topN: Int, restrictTo: Int?, excluding: [[Int]],
+    strategy: SearchStrategy = .automatic
+  ) -> [[Neighbour]] {
     let topN = min(max(0, topN), count)
     guard !queries.isEmpty else { return [] }
     let maxExcluded = excluding.map(\.count).max() ?? 0
     let q = Matrix(rows: queries.count, columns: dimension, values: queries.flatMap { $0 })
-    let heaps = SimilarityKernel.topK(
-      rows: matrix, norms: norms, rowLimit: min(count, max(0, restrictTo ?? count)), queries: q,
-      k: max(0, topN) + maxExcluded)
+    let rowLimit = min(count, max(0, restrictTo ?? count))
+    let k = max(0, topN) + maxExcluded
+    let twoStage =
+      strategy == .twoStage
+      || (strategy == .automatic
+        && TwoStageSearch.isWorthwhile(queries: queries.count, rows: rowLimit, k: k))
+    let heaps =
+      (twoStage
+        ? TwoStageSearch.topK(
+          rows: matrix, quantized: quantizedRows, norms: norms, rowLimit: rowLimit, queries: q,
+          k: k) : nil)
+      ?? SimilarityKernel.topK(rows: matrix, norms: norms, rowLimit: rowLimit, queries: q, k: k)
     return heaps.enumerated().map { i, heap in
       let skip = i < excluding.count ? Set(excluding[i]) : []
       // gensim keeps topN + len(inputs) before filtering the inputs out.
@@ -188,6 +200,16 @@ extension WordVectors {
         })
     }
   }
+}
+
+/// Which kernel `searchBatch` runs.
+enum SearchStrategy {
+  /// Two-stage for batches where it pays (`TwoStageSearch.isWorthwhile`), float otherwise.
+  case automatic
+  /// The float kernel only.
+  case floatOnly
+  /// The two-stage search whenever the queries can be bounded.
+  case twoStage
 }
 
 /// One cosine column per term, written by parallel workers into their own slots.
