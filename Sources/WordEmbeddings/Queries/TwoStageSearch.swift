@@ -113,12 +113,33 @@ enum TwoStageSearch {
     guard qCount > 0, !rows.isEmpty else { return }
     let stride = quantized.stride
     let bytes = stride * 2
-    let qPadded = (qCount + 1) / 2 * 2
+    let qPadded = (qCount + 3) / 4 * 4
     let dots = UnsafeMutablePointer<Int32>.allocate(capacity: (rowTile + 3) * qPadded)
     defer { dots.deallocate() }
     let qBase = UnsafeRawPointer(packed.values + queryRange.lowerBound * stride)
     let xBase = UnsafeRawPointer(quantized.values)
-    var limits = [Double](repeating: -.infinity, count: qCount)
+    // Per four queries: |q|/s_q, the weight of ε_r, the fixed error, the current limit.
+    var factor: [SIMD4<Float>] = []
+    var weight: [SIMD4<Float>] = []
+    var fixed: [SIMD4<Float>] = []
+    var limits: [SIMD4<Float>] = []
+    for group in 0..<qPadded / 4 {
+      var f = SIMD4<Float>()
+      var w = SIMD4<Float>()
+      var x = SIMD4<Float>()
+      var l = SIMD4<Float>(repeating: .infinity)
+      for lane in 0..<4 where group * 4 + lane < qCount {
+        let query = queryRange.lowerBound + group * 4 + lane
+        f[lane] = Float(packed.factor[query])
+        w[lane] = Float(packed.rowErrorWeight[query]).nextUp
+        x[lane] = Float(packed.fixedError[query]).nextUp
+        l[lane] = -.infinity
+      }
+      factor.append(f)
+      weight.append(w)
+      fixed.append(x)
+      limits.append(l)
+    }
     var start = rows.lowerBound
     while start < rows.upperBound {
       let count = min(rowTile, rows.upperBound - start)
@@ -136,23 +157,32 @@ enum TwoStageSearch {
           q += 2
         }
       }
+      // Bounds for four queries at a time in Float (`fixedError` holds 1e-6·|q| for the
+      // rounding of this arithmetic); lanes past qCount have limit +∞ and never pass.
       for r in 0..<count {
         let row = start + r
-        let inverse = quantized.inverseScale[row]
-        let error = quantized.relativeError[row]
-        let line = dots + r * qPadded
-        for i in 0..<qCount {
-          let query = queryRange.lowerBound + i
-          let approx = Double(line[i]) * inverse * packed.factor[query]
-          let bound = error * packed.rowErrorWeight[query] + packed.fixedError[query]
-          guard approx + bound >= limits[i] else { continue }
-          screens[i].candidates.append(Int32(row))
-          screens[i].uppers.append(approx + bound)
-          let lower = approx - bound
-          if lower > limits[i] {
-            screens[i].lower.offer(lower)
-            limits[i] = screens[i].lower.threshold
+        let inverse = Float(quantized.inverseScale[row])
+        let error = Float(quantized.relativeError[row])
+        let line = UnsafeRawPointer(dots + r * qPadded)
+        var i = 0
+        while i < qPadded {
+          let dot4 = SIMD4<Float>(line.loadUnaligned(fromByteOffset: i * 4, as: SIMD4<Int32>.self))
+          let approx = dot4 * (inverse * factor[i / 4])
+          let bound = error * weight[i / 4] + fixed[i / 4]
+          let upper = approx + bound
+          if any(upper .>= limits[i / 4]) {
+            for lane in 0..<4 where upper[lane] >= limits[i / 4][lane] {
+              let q = i + lane
+              screens[q].candidates.append(Int32(row))
+              screens[q].uppers.append(Double(upper[lane]))
+              let lower = approx[lane] - bound[lane]
+              if lower > limits[i / 4][lane] {
+                screens[q].lower.offer(Double(lower))
+                limits[i / 4][lane] = Float(screens[q].lower.threshold)
+              }
+            }
           }
+          i += 4
         }
       }
       start += count
@@ -315,20 +345,20 @@ private struct LowerBoundHeap {
 ///
 /// `@unchecked Sendable`: written once in `init`, only read by the workers.
 private struct QuantizedQueries: @unchecked Sendable {
-  /// (m rounded up to even) × stride Int16 values, zero-padded; freed by the caller.
+  /// (m rounded up to 4) × stride Int16 values, zero-padded; freed by the caller.
   let values: UnsafeMutablePointer<Int16>
   /// |q|/s_q: approx = (a·b) × (1/s_r) × factor.
   let factor: [Double]
   /// Multiplies the row's ε_r: |q|·(1 + ε_q), rounded up.
   let rowErrorWeight: [Double]
-  /// |q|·ε_q + float slack + 1e-12, rounded up.
+  /// |q|·(ε_q + float slack + 1e-6) + 1e-12, rounded up.
   let fixedError: [Double]
 
   init?(_ queries: Matrix) {
     let m = queries.rows
     let d = queries.columns
     let stride = (d + 7) / 8 * 8
-    let padded = (m + 1) / 2 * 2
+    let padded = (m + 3) / 4 * 4
     let values = UnsafeMutablePointer<Int16>.allocate(capacity: max(1, padded * stride))
     values.initialize(repeating: 0, count: max(1, padded * stride))
     var factor: [Double] = []
@@ -345,7 +375,9 @@ private struct QuantizedQueries: @unchecked Sendable {
       let up = 1 + 1e-9
       factor.append(q.inverseScale * q.length)
       weight.append(q.length * (1 + q.relativeError) * up * up)
-      fixed.append((q.length * q.relativeError * up + q.length * floatSlack) * up + 1e-12)
+      // 1e-6·|q| covers the screen's Float arithmetic (a few roundings of values ≤ |q|).
+      fixed.append(
+        (q.length * q.relativeError * up + q.length * (floatSlack + 1e-6)) * up + 1e-12)
     }
     self.values = values
     self.factor = factor
