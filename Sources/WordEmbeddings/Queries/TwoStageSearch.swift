@@ -28,8 +28,8 @@ import Foundation
 ///    the true top k has f ≥ (k-th best f) ≥ (k-th best lower bound), so it is a candidate,
 ///    and the answer is bit-identical to the float kernel's.
 enum TwoStageSearch {
-  /// Queries per work item (packed Int16: 128 × 304 × 2 bytes = 78 KB, stays in L2).
-  static let queryBlock = SimilarityKernel.queryBlock
+  /// Queries per work item (packed Int16: 256 × 304 × 2 bytes = 156 KB, stays in L2).
+  static let queryBlock = 256
   static let rowTile = 64
   /// Fewer queries than this are searched by the float kernel alone (the screen's fixed
   /// costs do not pay off, and the float kernel is memory-bound there anyway).
