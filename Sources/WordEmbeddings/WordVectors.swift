@@ -172,6 +172,13 @@ public final class WordVectors: @unchecked Sendable {
   /// built once in parallel on the first large batch and kept (2 bytes per value).
   ///
   /// - Complexity: O(count × dimension) the first time, O(1) after.
+  /// Whether the Int16 copy of the rows has been built already.
+  var hasQuantizedRows: Bool {
+    lock.lock()
+    defer { lock.unlock() }
+    return cachedQuantized != nil
+  }
+
   var quantizedRows: QuantizedRows {
     lock.lock()
     defer { lock.unlock() }

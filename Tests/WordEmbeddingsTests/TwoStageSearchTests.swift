@@ -122,3 +122,12 @@ import Testing
     #expect(!TwoStageSearch.isWorthwhile(queries: 1000, rows: 50, k: 11))
   }
 }
+
+@Suite struct TwoStageSearchMemoryCapTests {
+  @Test func theCopyIsCappedAtOneGibibyte() {
+    // 300-dim rows pad to 304 Int16s (608 bytes): 1,766,000 rows fit under the cap, 1,767,000 do not.
+    #expect(QuantizedRows.byteCount(rows: 1_766_000, dimension: 300) <= TwoStageSearch.maximumCopyBytes)
+    #expect(QuantizedRows.byteCount(rows: 1_767_000, dimension: 300) > TwoStageSearch.maximumCopyBytes)
+    #expect(QuantizedRows.byteCount(rows: 10, dimension: 37) == 10 * 40 * 2)
+  }
+}

@@ -31,6 +31,12 @@ final class QuantizedRows: @unchecked Sendable {
   /// Quantizes every row of `matrix`, in parallel.
   ///
   /// - Complexity: O(rows × dimension).
+  /// Bytes the copy of an `rows × dimension` matrix takes (for the memory cap of the
+  /// two-stage search).
+  static func byteCount(rows: Int, dimension: Int) -> Int {
+    rows * ((dimension + 7) / 8 * 8) * MemoryLayout<Int16>.stride
+  }
+
   init(_ matrix: Matrix) {
     let rows = matrix.rows
     let d = matrix.columns

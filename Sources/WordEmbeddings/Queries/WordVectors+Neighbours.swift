@@ -183,7 +183,10 @@ extension WordVectors {
     let twoStage =
       strategy == .twoStage
       || (strategy == .automatic
-        && TwoStageSearch.isWorthwhile(queries: queries.count, rows: rowLimit, k: k))
+        && TwoStageSearch.isWorthwhile(queries: queries.count, rows: rowLimit, k: k)
+        && (hasQuantizedRows
+          || QuantizedRows.byteCount(rows: count, dimension: dimension)
+            <= TwoStageSearch.maximumCopyBytes))
     let heaps =
       (twoStage
         ? TwoStageSearch.topK(
