@@ -9,7 +9,9 @@ import Testing
   /// A version 1.0 `.npy` file with the given header dict and data bytes.
   private func npy(_ dict: String, _ data: [UInt8]) -> [UInt8] {
     let header = Array((dict + "\n").utf8)
-    return [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(header.count & 0xFF), UInt8(header.count >> 8)]
+    return [0x93] + Array("NUMPY".utf8) + [
+      1, 0, UInt8(header.count & 0xFF), UInt8(header.count >> 8),
+    ]
       + header + data
   }
 
@@ -47,7 +49,8 @@ import Testing
     #expect(layout.shape == [6] && layout.matrixShape! == (1, 6) && read == values)
     // Column-major (2, 3): stored column by column.
     let fortran = npy(
-      "{'descr': '<f4', 'fortran_order': True, 'shape': (2, 3), }", bytes([Float(1), 3, 0.5, 4, -2, 65504]))
+      "{'descr': '<f4', 'fortran_order': True, 'shape': (2, 3), }",
+      bytes([Float(1), 3, 0.5, 4, -2, 65504]))
     #expect(try layoutAndMatrix(fortran).1 == [1, 0.5, -2, 3, 4, 65504])
   }
 
@@ -63,9 +66,13 @@ import Testing
   }
 
   @Test func damagedNpyNamesTheByte() {
-    let good = npy("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }", bytes([Float](repeating: 1, count: 6)))
+    let good = npy(
+      "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }",
+      bytes([Float](repeating: 1, count: 6)))
     func location(_ file: [UInt8]) -> String? {
-      malformedLocation { _ = try file.withUnsafeBytes { try NumpyArrayFile.layout(of: $0, path: "t.npy") } }
+      malformedLocation {
+        _ = try file.withUnsafeBytes { try NumpyArrayFile.layout(of: $0, path: "t.npy") }
+      }
     }
     #expect(location(Array(good.dropLast(3))) == "byte \(good.count - 24)")
     #expect(location(Array("not numpy at all".utf8)) == "byte 0")
@@ -73,9 +80,16 @@ import Testing
     var version = good
     version[6] = 9
     #expect(location(version) == "byte 6")
-    #expect(location(npy("{'descr': '<i8', 'fortran_order': False, 'shape': (1,), }", [UInt8](repeating: 0, count: 8))) == "byte 10")
+    #expect(
+      location(
+        npy(
+          "{'descr': '<i8', 'fortran_order': False, 'shape': (1,), }",
+          [UInt8](repeating: 0, count: 8))) == "byte 10")
     // A shape whose byte count overflows Int is an error, not a crash.
-    #expect(location(npy("{'descr': '<f8', 'fortran_order': False, 'shape': (9223372036854775807, 4), }", [])) != nil)
+    #expect(
+      location(
+        npy("{'descr': '<f8', 'fortran_order': False, 'shape': (9223372036854775807, 4), }", []))
+        != nil)
   }
 
   @Test func safetensorsRoundTripAndNames() throws {
@@ -85,7 +99,8 @@ import Testing
     let wte = Matrix(rows: 4, columns: 3, values: (0..<12).map { Float($0) })
     let wpe = Matrix(rows: 2, columns: 3, values: (0..<6).map { -Float($0) })
     try SafetensorsFile.write(
-      [("transformer.wte.weight", wte), ("transformer.wpe.weight", wpe)], metadata: ["a": "b"], to: path)
+      [("transformer.wte.weight", wte), ("transformer.wpe.weight", wpe)], metadata: ["a": "b"],
+      to: path)
     let file = try SafetensorsFile(path: path)
     #expect(file.names == ["transformer.wpe.weight", "transformer.wte.weight"])
     #expect(file.header.metadata == ["a": "b"])
@@ -109,11 +124,17 @@ import Testing
       #expect(values(try header.layout(of: "b").matrix(from: raw)) == [1, -2])
     }
     func location(_ file: [UInt8]) -> String? {
-      malformedLocation { _ = try file.withUnsafeBytes { try SafetensorsHeader(parsing: $0, path: "t") } }
+      malformedLocation {
+        _ = try file.withUnsafeBytes { try SafetensorsHeader(parsing: $0, path: "t") }
+      }
     }
     #expect(location(Array(half.dropLast(2))) == "byte \(half.count - 2)")
     #expect(location(bytes([UInt64.max]) + [1, 2, 3]) == "byte 0")
     #expect(location(safetensors("[1, 2]", [])) == "byte 8")
-    #expect(location(safetensors(#"{"x":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}}"#, [UInt8](repeating: 0, count: 8))) == "byte 8")
+    #expect(
+      location(
+        safetensors(
+          #"{"x":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}}"#,
+          [UInt8](repeating: 0, count: 8))) == "byte 8")
   }
 }

@@ -65,7 +65,8 @@ public struct SafetensorsFile: Sendable {
     for (name, matrix) in tensors {
       let bytes = matrix.count * 4
       header[name] = [
-        "dtype": "F32", "shape": [matrix.rows, matrix.columns], "data_offsets": [offset, offset + bytes],
+        "dtype": "F32", "shape": [matrix.rows, matrix.columns],
+        "data_offsets": [offset, offset + bytes],
       ]
       offset += bytes
     }
