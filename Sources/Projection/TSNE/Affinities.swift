@@ -1,3 +1,4 @@
+import EmbeddingCore
 import Foundation
 
 /// The symmetric joint probabilities P of t-SNE, stored sparse (compressed rows).
