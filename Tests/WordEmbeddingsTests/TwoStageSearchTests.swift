@@ -126,8 +126,10 @@ import Testing
 @Suite struct TwoStageSearchMemoryCapTests {
   @Test func theCopyIsCappedAtOneGibibyte() {
     // 300-dim rows pad to 304 Int16s (608 bytes): 1,766,000 rows fit under the cap, 1,767,000 do not.
-    #expect(QuantizedRows.byteCount(rows: 1_766_000, dimension: 300) <= TwoStageSearch.maximumCopyBytes)
-    #expect(QuantizedRows.byteCount(rows: 1_767_000, dimension: 300) > TwoStageSearch.maximumCopyBytes)
+    #expect(
+      QuantizedRows.byteCount(rows: 1_766_000, dimension: 300) <= TwoStageSearch.maximumCopyBytes)
+    #expect(
+      QuantizedRows.byteCount(rows: 1_767_000, dimension: 300) > TwoStageSearch.maximumCopyBytes)
     #expect(QuantizedRows.byteCount(rows: 10, dimension: 37) == 10 * 40 * 2)
   }
 }

@@ -281,7 +281,7 @@ enum TwoStageSearch {
       let o = j * 4
       s +=
         (rx.loadUnaligned(fromByteOffset: o, as: SIMD4<Float>.self)
-          * rq.loadUnaligned(fromByteOffset: o, as: SIMD4<Float>.self)).sum()
+        * rq.loadUnaligned(fromByteOffset: o, as: SIMD4<Float>.self)).sum()
       j += 4
     }
     while j < d {
