@@ -34,9 +34,11 @@ enum TwoStageSearch {
   /// Fewer queries than this are searched by the float kernel alone (the screen's fixed
   /// costs do not pay off, and the float kernel is memory-bound there anyway).
   static let minimumQueries = 32
-  /// The largest Int16 copy of the rows the automatic choice builds (1 GiB: about 1.77M rows of 300 dimensions).
-  /// The copy costs half the float matrix again, so larger models keep the float kernel
-  /// unless the caller forces the two-stage path or the copy already exists.
+  /// The largest Int16 copy of the rows that the automatic choice builds.
+  ///
+  /// 1 GiB is about 1.77M rows of 300 dimensions. The copy costs half the float matrix again,
+  /// so larger models keep the float kernel unless the caller forces the two-stage path or
+  /// the copy already exists.
   static let maximumCopyBytes = 1 << 30
 
   /// Whether the two-stage search reproduces the float kernel and is worth running.
