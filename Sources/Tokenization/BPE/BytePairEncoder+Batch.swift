@@ -17,7 +17,7 @@ extension BytePairEncoder {
     disallowedSpecial: SpecialTokenSet = .all,
     threads: Int = ProcessInfo.processInfo.activeProcessorCount
   ) throws -> [[Int]] {
-    let results = ResultSlots<[Int]>(count: texts.count, initial: [])
+    let results = ParallelSlots<[Int]>(count: texts.count, initial: [])
     let failure = FirstError()
     let workers = max(1, min(threads, texts.count))
     // Contiguous ranges, several per worker, so uneven lengths still balance.
@@ -48,33 +48,6 @@ extension BytePairEncoder {
     if let error = failure.error { throw error }
     return results.values
   }
-}
-
-/// Fixed slots written by concurrent workers, each slot by exactly one worker.
-///
-/// `@unchecked Sendable`: workers write disjoint indices and the owner reads only after
-/// `concurrentPerform` returns, so no two threads ever touch one slot at the same time.
-final class ResultSlots<Value>: @unchecked Sendable {
-  private let storage: UnsafeMutablePointer<Value>
-  private let count: Int
-
-  init(count: Int, initial: Value) {
-    self.count = count
-    storage = .allocate(capacity: max(count, 1))
-    storage.initialize(repeating: initial, count: count)
-  }
-
-  deinit {
-    storage.deinitialize(count: count)
-    storage.deallocate()
-  }
-
-  subscript(index: Int) -> Value {
-    get { storage[index] }
-    set { storage[index] = newValue }
-  }
-
-  var values: [Value] { Array(UnsafeBufferPointer(start: storage, count: count)) }
 }
 
 /// The first error thrown by any worker (lock-protected).

@@ -96,7 +96,7 @@ enum TextVectorFormat {
     let matrix = Matrix(rows: rows, columns: dim)
     let columns = dim
     let blockCount = max(1, min(rows / 2048, ProcessInfo.processInfo.activeProcessorCount * 4))
-    let blocks = BlockResults<([String], Int)>(count: blockCount)
+    let blocks = ParallelSlots<Result<([String], Int), Error>?>(count: blockCount, initial: nil)
     let shared = SharedLines(
       base: base, starts: lineStarts, ends: lineEnds, numbers: lineNumbers)
     DispatchQueue.concurrentPerform(iterations: blockCount) { block in
@@ -112,25 +112,12 @@ enum TextVectorFormat {
             options: options, replaced: &replaced)
           words.append(word)
         }
-        blocks.set(block, .success((words, replaced)))
+        blocks[block] = .success((words, replaced))
       } catch {
-        blocks.set(block, .failure(error))
+        blocks[block] = .failure(error)
       }
     }
-    var words: [String] = []
-    words.reserveCapacity(rows)
-    var replaced = 0
-    for block in 0..<blockCount {
-      switch blocks.get(block) {
-      case .success(let (w, r)):
-        words.append(contentsOf: w)
-        replaced += r
-      case .failure(let error):
-        throw error
-      case nil:
-        break
-      }
-    }
+    let (words, replaced) = try blocks.joinedRows(capacity: rows)
     return try RowAssembly.finish(
       words: words, matrix: matrix, path: path, options: options, replacedUTF8: replaced
     ) { "line \(lineNumbers[$0])" }
@@ -247,7 +234,7 @@ enum TextVectorFormat {
       var block = 0
       while block < blockCount {
         let batch = min(threads * 2, blockCount - block)
-        let texts = BlockResults<([UInt8], Int)>(count: batch)
+        let texts = ParallelSlots<[UInt8]>(count: batch, initial: [])
         let first = block
         DispatchQueue.concurrentPerform(iterations: batch) { b in
           var text: [UInt8] = []
@@ -264,10 +251,10 @@ enum TextVectorFormat {
             if trailingSpace { text.append(UInt8(ascii: " ")) }
             text.append(UInt8(ascii: "\n"))
           }
-          texts.set(b, .success((text, 0)))
+          texts[b] = text
         }
         for b in 0..<batch {
-          if case .success(let (text, _)) = texts.get(b) { try out.write(text) }
+          try out.write(texts[b])
         }
         block += batch
       }
@@ -284,22 +271,24 @@ private struct SharedLines: @unchecked Sendable {
   let numbers: [Int]
 }
 
-/// One result slot per parallel block.
-///
-/// Each block writes only its own slot, so the threads never touch the same element; the lock
-/// guards the array's storage.
-final class BlockResults<Value>: @unchecked Sendable {
-  private var slots: [Result<Value, Error>?]
-  private let lock = NSLock()
-  init(count: Int) { slots = Array(repeating: nil, count: count) }
-  func set(_ i: Int, _ value: Result<Value, Error>) {
-    lock.lock()
-    slots[i] = value
-    lock.unlock()
-  }
-  func get(_ i: Int) -> Result<Value, Error>? {
-    lock.lock()
-    defer { lock.unlock() }
-    return slots[i]
+extension ParallelSlots where Value == Result<([String], Int), Error>? {
+  /// The words of every block in block order and the total count of words whose invalid
+  /// UTF-8 was replaced; rethrows the first block's error.
+  func joinedRows(capacity: Int) throws -> (words: [String], replaced: Int) {
+    var words: [String] = []
+    words.reserveCapacity(capacity)
+    var replaced = 0
+    for slot in values {
+      switch slot {
+      case .success(let (w, r)):
+        words.append(contentsOf: w)
+        replaced += r
+      case .failure(let error):
+        throw error
+      case nil:
+        break
+      }
+    }
+    return (words, replaced)
   }
 }

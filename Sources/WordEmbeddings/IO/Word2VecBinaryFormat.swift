@@ -65,7 +65,7 @@ enum Word2VecBinaryFormat {
     // Pass 2 (parallel blocks): copy vectors, check values, decode words.
     let matrix = Matrix(rows: rows, columns: dim)
     let blockCount = max(1, min(rows / 4096, ProcessInfo.processInfo.activeProcessorCount * 4))
-    let blocks = BlockResults<([String], Int)>(count: blockCount)
+    let blocks = ParallelSlots<Result<([String], Int), Error>?>(count: blockCount, initial: nil)
     let layout = RowLayout(base: base, wordStarts: wordStarts, wordEnds: wordEnds)
     DispatchQueue.concurrentPerform(iterations: blockCount) { block in
       let lo = rows * block / blockCount
@@ -82,14 +82,12 @@ enum Word2VecBinaryFormat {
             UnsafeRawBufferPointer(start: layout.base + wordStart, count: wordEnd - wordStart),
             policy: options.invalidUTF8, replaced: &wasReplaced)
         else {
-          blocks.set(
-            block,
-            .failure(
-              EmbeddingError.malformed(
-                path: path, location: "byte \(wordStart)",
-                reason: "the word of row \(row + 1) is not valid UTF-8 (or the header's dimension "
-                  + "is wrong); use invalidUTF8: .replace (--replace-invalid-utf8) to read it anyway"
-              )))
+          blocks[block] = .failure(
+            EmbeddingError.malformed(
+              path: path, location: "byte \(wordStart)",
+              reason: "the word of row \(row + 1) is not valid UTF-8 (or the header's dimension "
+                + "is wrong); use invalidUTF8: .replace (--replace-invalid-utf8) to read it anyway"
+            ))
           return
         }
         if wasReplaced { replaced += 1 }
@@ -97,33 +95,18 @@ enum Word2VecBinaryFormat {
         UnsafeMutableRawPointer(target).copyMemory(
           from: layout.base + wordEnd + 1, byteCount: rowBytes)
         if options.nonFinite == .reject, let bad = RowAssembly.firstNonFinite(target, dim) {
-          blocks.set(
-            block,
-            .failure(
-              EmbeddingError.malformed(
-                path: path, location: "byte \(wordEnd + 1 + bad * 4)",
-                reason: "value \(bad + 1) of '\(word)' (row \(row + 1)) is \(target[bad]); "
-                  + "use nonFinite: .allow (--allow-non-finite) to keep it")))
+          blocks[block] = .failure(
+            EmbeddingError.malformed(
+              path: path, location: "byte \(wordEnd + 1 + bad * 4)",
+              reason: "value \(bad + 1) of '\(word)' (row \(row + 1)) is \(target[bad]); "
+                + "use nonFinite: .allow (--allow-non-finite) to keep it"))
           return
         }
         words.append(word)
       }
-      blocks.set(block, .success((words, replaced)))
+      blocks[block] = .success((words, replaced))
     }
-    var words: [String] = []
-    words.reserveCapacity(rows)
-    var replaced = 0
-    for block in 0..<blockCount {
-      switch blocks.get(block) {
-      case .success(let (w, r)):
-        words.append(contentsOf: w)
-        replaced += r
-      case .failure(let error):
-        throw error
-      case nil:
-        break
-      }
-    }
+    let (words, replaced) = try blocks.joinedRows(capacity: rows)
     return try RowAssembly.finish(
       words: words, matrix: matrix, path: path, options: options, replacedUTF8: replaced
     ) { "byte \(wordStarts[$0])" }

@@ -37,38 +37,32 @@ enum SimilarityKernel {
     let n = min(rowLimit, matrix.rows)
     guard m > 0 else { return [] }
     let dp = (d + 7) / 8 * 8
-    let blocks = (m + queryBlock - 1) / queryBlock
-    // Split rows too when there are fewer query blocks than cores (single queries).
-    let rowSplits =
-      blocks >= threads ? 1 : max(1, min((threads * 2 + blocks - 1) / blocks, n / rowTile + 1))
-    let items = blocks * rowSplits
-    let results = ItemResults(count: items)
+    let work = SearchPartition(
+      queries: m, rows: n, queryBlock: queryBlock, rowTile: rowTile, threads: threads)
+    let (blocks, rowSplits, items) = (work.blocks, work.rowSplits, work.items)
+    let results = ParallelSlots<[TopK]>(count: items, initial: [])
     norms.withUnsafeBufferPointer { normBuffer in
       let normPointer = SendablePointer(UnsafeMutablePointer(mutating: normBuffer.baseAddress))
       DispatchQueue.concurrentPerform(iterations: items) { item in
-        let block = item / rowSplits
-        let split = item % rowSplits
-        let q0 = block * queryBlock
-        let q1 = min(m, q0 + queryBlock)
-        let r0 = n * split / rowSplits
-        let r1 = n * (split + 1) / rowSplits
-        var heaps = (q0..<q1).map { _ in TopK(capacity: k) }
-        guard let norms = normPointer.pointer, r0 < r1 else {
-          results.set(item, heaps)
+        let queryRange = work.queryRange(of: item)
+        let rowRange = work.rowRange(of: item)
+        var heaps = queryRange.map { _ in TopK(capacity: k) }
+        guard let norms = normPointer.pointer, !rowRange.isEmpty else {
+          results[item] = heaps
           return
         }
         searchBlock(
-          matrix, norms: norms, rows: r0..<r1, queries: queries, queryRange: q0..<q1,
+          matrix, norms: norms, rows: rowRange, queries: queries, queryRange: queryRange,
           dp: dp, heaps: &heaps)
-        results.set(item, heaps)
+        results[item] = heaps
       }
     }
     var merged: [TopK] = []
     merged.reserveCapacity(m)
     for block in 0..<blocks {
-      var heaps = results.get(block * rowSplits)
+      var heaps = results[block * rowSplits]
       for split in 1..<rowSplits {
-        let other = results.get(block * rowSplits + split)
+        let other = results[block * rowSplits + split]
         for i in heaps.indices { heaps[i].merge(other[i]) }
       }
       merged.append(contentsOf: heaps)
@@ -313,21 +307,4 @@ enum SimilarityKernel {
       }
     }
   #endif
-}
-
-/// Per-item heaps from the parallel workers; each item writes only its own slot.
-private final class ItemResults: @unchecked Sendable {
-  private var slots: [[TopK]]
-  private let lock = NSLock()
-  init(count: Int) { slots = Array(repeating: [], count: count) }
-  func set(_ i: Int, _ value: [TopK]) {
-    lock.lock()
-    slots[i] = value
-    lock.unlock()
-  }
-  func get(_ i: Int) -> [TopK] {
-    lock.lock()
-    defer { lock.unlock() }
-    return slots[i]
-  }
 }

@@ -66,30 +66,26 @@ enum TwoStageSearch {
     guard m > 0, k > 0 else { return nil }
     guard let packed = QuantizedQueries(queries) else { return nil }
     defer { packed.values.deallocate() }
-    let blocks = (m + queryBlock - 1) / queryBlock
-    let rowSplits =
-      blocks >= threads ? 1 : max(1, min((threads * 2 + blocks - 1) / blocks, n / rowTile + 1))
-    let items = blocks * rowSplits
-    let screened = Slots<[Screen]>(count: items, empty: [])
+    let work = SearchPartition(
+      queries: m, rows: n, queryBlock: queryBlock, rowTile: rowTile, threads: threads)
+    let (rowSplits, items) = (work.rowSplits, work.items)
+    let screened = ParallelSlots<[Screen]>(count: items, initial: [])
     DispatchQueue.concurrentPerform(iterations: items) { item in
-      let block = item / rowSplits
-      let split = item % rowSplits
-      let q0 = block * queryBlock
-      let q1 = min(m, q0 + queryBlock)
-      let r0 = n * split / rowSplits
-      let r1 = n * (split + 1) / rowSplits
-      var screens = (q0..<q1).map { _ in Screen(capacity: k) }
-      screen(quantized, rows: r0..<r1, packed, queryRange: q0..<q1, screens: &screens)
-      screened.set(item, screens)
+      let queryRange = work.queryRange(of: item)
+      var screens = queryRange.map { _ in Screen(capacity: k) }
+      screen(
+        quantized, rows: work.rowRange(of: item), packed, queryRange: queryRange,
+        screens: &screens)
+      screened[item] = screens
     }
     // Merge the row splits' lower bounds, then rescore the surviving candidates exactly.
-    let answers = Slots<TopK>(count: m, empty: TopK(capacity: 0))
+    let answers = ParallelSlots(count: m, initial: TopK(capacity: 0))
     norms.withUnsafeBufferPointer { normBuffer in
       let normPointer = SendablePointer(UnsafeMutablePointer(mutating: normBuffer.baseAddress))
       DispatchQueue.concurrentPerform(iterations: items) { item in
         guard item % rowSplits == 0, let norms = normPointer.pointer else { return }
         let block = item / rowSplits
-        let parts = (0..<rowSplits).map { screened.get(block * rowSplits + $0) }
+        let parts = (0..<rowSplits).map { screened[block * rowSplits + $0] }
         for i in parts[0].indices {
           var bounds = parts[0][i].lower
           for part in parts.dropFirst() { bounds.merge(part[i].lower) }
@@ -102,11 +98,11 @@ enum TwoStageSearch {
               heap.offer(tileOrderDot(matrix.rowPointer(r), query, d) / norms[r], row)
             }
           }
-          answers.set(block * queryBlock + i, heap)
+          answers[block * queryBlock + i] = heap
         }
       }
     }
-    return (0..<m).map { answers.get($0) }
+    return (0..<m).map { answers[$0] }
   }
 
   /// Screens rows `rows` for queries `queryRange`: Int16 dots in 4 rows × 2 queries tiles,
@@ -389,22 +385,5 @@ private struct QuantizedQueries: @unchecked Sendable {
     self.factor = factor
     rowErrorWeight = weight
     fixedError = fixed
-  }
-}
-
-/// Per-item results from parallel workers; each item writes only its own slot.
-private final class Slots<Value>: @unchecked Sendable {
-  private var slots: [Value]
-  private let lock = NSLock()
-  init(count: Int, empty: Value) { slots = Array(repeating: empty, count: count) }
-  func set(_ i: Int, _ value: Value) {
-    lock.lock()
-    slots[i] = value
-    lock.unlock()
-  }
-  func get(_ i: Int) -> Value {
-    lock.lock()
-    defer { lock.unlock() }
-    return slots[i]
   }
 }
