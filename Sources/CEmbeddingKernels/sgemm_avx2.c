@@ -1,21 +1,24 @@
-// Float micro-kernel for AVX2 + FMA: a 3 × 32 tile of C in 12 ymm accumulators.
+// Float micro-kernel for AVX2 + FMA: a 6 × 16 tile of C in 12 ymm accumulators (two per 32-column panel).
+//
+// 12 accumulators, 2 B vectors and one broadcast fill 15 of the 16 ymm registers; a 3 × 32 tile would
+// need 17 and spill in the inner loop.
 #include "CEmbeddingKernels.h"
 #include "gelu_avx.h"
 
 #if defined(__x86_64__)
 #define EK_AVX2 __attribute__((target("avx2,fma")))
 
-// C[MR × nr] (= or +=) alpha · A[MR × kc] · P[kc × 32]; MR and NV (8-column vectors) are constants
-// after inlining, so the accumulators live in registers.
+// C[MR × nr] (= or +=) alpha · A[MR × kc] · P[kc × 32][:, :nr] for nr ≤ 16 (half a panel); MR and NV
+// (8-column vectors) are constants after inlining, so the accumulators live in registers.
 EK_AVX2 __attribute__((always_inline)) static inline void ek_sgemm_avx2_tile(
   const int MR, const int NV, int64_t nr, int64_t kc, const float *a, int64_t lda, const float *p,
   float *c, int64_t ldc, float alpha, int accumulate, const float *bias, int gelu) {
-  __m256 acc[3][4];
+  __m256 acc[6][2];
   for (int r = 0; r < MR; r++)
     for (int v = 0; v < NV; v++) acc[r][v] = _mm256_setzero_ps();
   // a: [MR × kc] with row stride lda; p: [kc][32].
   for (int64_t k = 0; k < kc; k++) {
-    __m256 b[4];
+    __m256 b[2];
     for (int v = 0; v < NV; v++) b[v] = _mm256_loadu_ps(p + k * 32 + v * 8);
     for (int r = 0; r < MR; r++) {
       __m256 x = _mm256_broadcast_ss(a + r * lda + k);
@@ -47,18 +50,27 @@ EK_AVX2 __attribute__((always_inline)) static inline void ek_sgemm_avx2_tile(
 
 #define EK_CASE(M, V) \
   case (M) * 8 + (V): \
-    ek_sgemm_avx2_tile(M, V, nr, kc, a, lda, p, c, ldc, alpha, accumulate, bias, gelu); \
+    ek_sgemm_avx2_tile(M, V, EK_ARGS); \
     break;
 
 EK_AVX2 void ek_sgemm_avx2(
   int64_t mr, int64_t nr, int64_t kc, const float *a, int64_t lda, const float *p, float *c,
   int64_t ldc, float alpha, int accumulate, const float *bias, int gelu) {
-  int nv = (int)((nr + 7) / 8);
-  switch (mr * 8 + nv) {
-    EK_CASE(1, 1) EK_CASE(1, 2) EK_CASE(1, 3) EK_CASE(1, 4)
-    EK_CASE(2, 1) EK_CASE(2, 2) EK_CASE(2, 3) EK_CASE(2, 4)
-    EK_CASE(3, 1) EK_CASE(3, 2) EK_CASE(3, 3) EK_CASE(3, 4)
-    default: break;
+  for (int half = 0; half < 2; half++) {
+    int64_t hn = nr - half * 16;
+    if (hn <= 0) break;
+    if (hn > 16) hn = 16;
+    const float *hp = p + half * 16;
+    float *hc = c + half * 16;
+    const float *hb = bias ? bias + half * 16 : 0;
+    int nv = (int)((hn + 7) / 8);
+    switch (mr * 8 + nv) {
+#define EK_ARGS hn, kc, a, lda, hp, hc, ldc, alpha, accumulate, hb, gelu
+      EK_CASE(1, 1) EK_CASE(1, 2) EK_CASE(2, 1) EK_CASE(2, 2) EK_CASE(3, 1) EK_CASE(3, 2)
+      EK_CASE(4, 1) EK_CASE(4, 2) EK_CASE(5, 1) EK_CASE(5, 2) EK_CASE(6, 1) EK_CASE(6, 2)
+#undef EK_ARGS
+      default: break;
+    }
   }
 }
 

@@ -23,6 +23,9 @@ struct EmbedBench: ParsableCommand {
       // Input embeddings
       InputLayerBench.self,
 
+      // Matrix products
+      GemmBench.self,
+
       // Projection
       PCABench.self, TSNEBench.self, UMAPBench.self,
 

@@ -21,7 +21,7 @@ int ek_cpu_has_avx2(void);
 int ek_cpu_has_avx512(void);
 
 /// Rows per tile of each float kernel (a call takes 1...MR rows).
-#define EK_SGEMM_AVX2_MR 3
+#define EK_SGEMM_AVX2_MR 6
 #define EK_SGEMM_AVX512_MR 12
 /// Rows per tile of each int8 kernel.
 #define EK_QGEMM_AVX2_MR 2
