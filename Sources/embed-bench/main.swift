@@ -24,7 +24,7 @@ struct EmbedBench: ParsableCommand {
       InputLayerBench.self,
 
       // Matrix products
-      GemmBench.self,
+      GemmBench.self, GemmErrorBench.self,
 
       // Projection
       PCABench.self, TSNEBench.self, UMAPBench.self,

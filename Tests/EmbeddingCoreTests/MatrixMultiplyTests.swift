@@ -253,4 +253,33 @@ private func referenceLinear(
     #expect(relative < 0.02, "relative Frobenius error \(relative)")
     #expect(relative > 0)
   }
+
+  /// An empty reduction (k = 0) leaves the bias (linear) or zero (gemm with beta 0), on every backend.
+  @Test(arguments: KernelBackend.supported)
+  func emptyReductionGivesBias(backend: KernelBackend) {
+    let bias: [Float] = [1, -2, 3]
+    let empty = UnsafeBufferPointer<Float>(start: nil, count: 0)
+    let f = PackedLinear(weights: empty, outFeatures: 3, inFeatures: 0, bias: bias)
+    let q = QuantizedLinear(weights: empty, outFeatures: 3, inFeatures: 0, bias: bias)
+    let x: [Float] = [0]
+    var y = [Float](repeating: .nan, count: 6)
+    var yq = y
+    y.withUnsafeMutableBufferPointer {
+      MatrixMultiply.linear(
+        x, rows: 2, f, into: $0.baseAddress!, activation: .none, threads: 1, backend: backend)
+    }
+    yq.withUnsafeMutableBufferPointer {
+      MatrixMultiply.linear(
+        x, rows: 2, q, into: $0.baseAddress!, activation: .none, threads: 1, backend: backend)
+    }
+    #expect(y == bias + bias)
+    #expect(yq == bias + bias)
+    var c = [Float](repeating: .nan, count: 6)
+    c.withUnsafeMutableBufferPointer {
+      MatrixMultiply.gemm(
+        m: 2, n: 3, k: 0, alpha: 1, a: x, lda: 0, b: x, ldb: 0, transposeB: false, beta: 0,
+        c: $0.baseAddress!, ldc: 3, backend: backend)
+    }
+    #expect(c == [Float](repeating: 0, count: 6))
+  }
 }

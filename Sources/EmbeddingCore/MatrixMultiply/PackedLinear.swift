@@ -28,15 +28,17 @@ public final class PackedLinear: @unchecked Sendable {
     self.inFeatures = inFeatures
     self.outFeatures = outFeatures
     let np = (outFeatures + 31) / 32
-    var p = [Float](repeating: 0, count: np * inFeatures * 32)
-    p.withUnsafeMutableBufferPointer { dst in
-      // B = Wᵀ: B[i][o] = W[o][i].
-      PanelPacking.pack(
-        dst.baseAddress!, weights.baseAddress!, k: inFeatures, n: outFeatures,
-        columnStride: inFeatures, rowStride: 1)
+    var p = [Float](repeating: 0, count: max(1, np * inFeatures * 32))
+    if let src = weights.baseAddress {
+      p.withUnsafeMutableBufferPointer { dst in
+        // B = Wᵀ: B[i][o] = W[o][i].
+        PanelPacking.pack(
+          dst.baseAddress!, src, k: inFeatures, n: outFeatures, columnStride: inFeatures,
+          rowStride: 1)
+      }
     }
     panels = p
-    var b = [Float](repeating: 0, count: np * 32)
+    var b = [Float](repeating: 0, count: max(1, np * 32))
     if let bias { for o in 0..<outFeatures { b[o] = bias[o] } }
     self.bias = b
   }

@@ -37,10 +37,10 @@ public final class QuantizedLinear: @unchecked Sendable {
     let kp = (inFeatures + 3) / 4 * 4
     paddedIn = kp
     let np = (outFeatures + 31) / 32
-    var packed = [Int8](repeating: 0, count: np * kp * 32)
-    var scales = [Float](repeating: 0, count: np * 32)
-    var sums = [Int32](repeating: 0, count: np * 32)
-    for o in 0..<outFeatures {
+    var packed = [Int8](repeating: 0, count: max(1, np * kp * 32))
+    var scales = [Float](repeating: 0, count: max(1, np * 32))
+    var sums = [Int32](repeating: 0, count: max(1, np * 32))
+    for o in 0..<outFeatures where inFeatures > 0 {
       let row = weights.baseAddress! + o * inFeatures
       var peak: Float = 0
       for i in 0..<inFeatures { peak = max(peak, abs(row[i])) }
@@ -61,7 +61,7 @@ public final class QuantizedLinear: @unchecked Sendable {
     panels = packed
     self.scales = scales
     columnSums = sums
-    var b = [Float](repeating: 0, count: np * 32)
+    var b = [Float](repeating: 0, count: max(1, np * 32))
     if let bias { for o in 0..<outFeatures { b[o] = bias[o] } }
     self.bias = b
   }
