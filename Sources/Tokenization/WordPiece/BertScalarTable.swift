@@ -29,7 +29,16 @@ enum BertScalar {
   static let normalizationVersion = (major: 8, minor: 0)
   /// The Unicode version of Rust's standard library (`is_whitespace`, `to_lowercase`) in
   /// the `tokenizers` 0.23 wheels.
-  static let rustVersion = (major: 16, minor: 0)
+  static let rustVersion = (major: 17, minor: 0)
+
+  /// Scalars whose general category changed after `categoriesVersion`, with the category
+  /// the crate still gives them (found by comparing every scalar with `tokenizers` 0.23):
+  /// punctuation there, not in Unicode 17.
+  static let oldPunctuation: Set<UInt32> = [0x166D, 0x111C9]
+  /// Non-spacing marks there, spacing marks in Unicode 17.
+  static let oldNonspacingMarks: Set<UInt32> = [0x1734, 0x1171E]
+  /// Non-spacing marks in Unicode 17 but not there.
+  static let newNonspacingMarks: Set<UInt32> = [0x1885, 0x1886, 0xA9BD, 0x111C9]
 
   static func assigned(
     _ properties: Unicode.Scalar.Properties, by version: (major: Int, minor: Int)
@@ -84,6 +93,9 @@ enum BertScalar {
       case .nonspacingMark: flags |= nonspacingMark
       default: break
       }
+      if oldPunctuation.contains(value) { flags |= punctuation }
+      if oldNonspacingMarks.contains(value) { flags |= nonspacingMark }
+      if newNonspacingMarks.contains(value) { flags &= ~nonspacingMark }
     }
     if rust {
       let lower = properties.lowercaseMapping.unicodeScalars

@@ -12,38 +12,57 @@ extension WordPieceTokenizer {
   /// ```
   /// - Complexity: O(output length).
   public func decode(_ ids: [Int32]) -> String {
-    let prefix = options.continuingSubwordPrefix
-    var output = ""
+    // Byte-level work throughout: a "##" followed by a combining mark is not a Character
+    // prefix "##", but HF (Rust &str) sees the prefix.
+    let prefix = Array(options.continuingSubwordPrefix.utf8)
+    var output: [UInt8] = []
     var index = 0
     for id in ids {
       guard !specialIDs.contains(id), let token = token(of: id) else { continue }
-      var piece: String
+      var piece = Array(token.utf8)
       if index != 0 {
-        if !prefix.isEmpty && token.hasPrefix(prefix) {
-          piece = String(token.dropFirst(prefix.count))
+        if !prefix.isEmpty && piece.starts(with: prefix) {
+          piece.removeFirst(prefix.count)
         } else {
-          piece = " " + token
+          piece.insert(0x20, at: 0)
         }
-      } else {
-        piece = token
       }
-      piece = Self.cleanup(piece)
-      output += piece
+      output += Self.cleanup(piece)
       index += 1
     }
-    return output
+    return String(decoding: output, as: UTF8.self)
   }
 
+  /// HF's cleanup replacements, applied in this order to each decoded piece.
+  private static let cleanups: [([UInt8], [UInt8])] = [
+    (" .", "."), (" ?", "?"), (" !", "!"), (" ,", ","), (" ' ", "'"), (" n't", "n't"),
+    (" 'm", "'m"), (" do not", " don't"), (" 's", "'s"), (" 've", "'ve"), (" 're", "'re"),
+  ].map { (Array($0.0.utf8), Array($0.1.utf8)) }
+
   /// HF's `cleanup` of a decoded piece (tokenization spaces before punctuation and clitics).
-  static func cleanup(_ piece: String) -> String {
-    guard piece.hasPrefix(" ") || piece.contains(" ") else { return piece }
+  static func cleanup(_ piece: [UInt8]) -> [UInt8] {
+    guard piece.contains(0x20) else { return piece }
     var s = piece
-    for (dirty, clean) in [
-      (" .", "."), (" ?", "?"), (" !", "!"), (" ,", ","), (" ' ", "'"), (" n't", "n't"),
-      (" 'm", "'m"), (" do not", " don't"), (" 's", "'s"), (" 've", "'ve"), (" 're", "'re"),
-    ] {
-      s = s.replacing(dirty, with: clean)
-    }
+    for (dirty, clean) in cleanups { s = replacing(dirty, with: clean, in: s) }
     return s
+  }
+
+  /// Every non-overlapping occurrence of `dirty` in `bytes`, left to right, replaced.
+  private static func replacing(_ dirty: [UInt8], with clean: [UInt8], in bytes: [UInt8])
+    -> [UInt8]
+  {
+    var out: [UInt8] = []
+    out.reserveCapacity(bytes.count)
+    var i = 0
+    while i < bytes.count {
+      if i + dirty.count <= bytes.count && bytes[i..<(i + dirty.count)].elementsEqual(dirty) {
+        out += clean
+        i += dirty.count
+      } else {
+        out.append(bytes[i])
+        i += 1
+      }
+    }
+    return out
   }
 }

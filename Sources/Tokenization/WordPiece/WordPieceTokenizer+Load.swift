@@ -143,12 +143,15 @@ extension WordPieceTokenizer {
     do { data = try Data(contentsOf: url) } catch {
       throw .io(path: url.path, reason: "cannot read: \(error.localizedDescription)")
     }
-    guard let text = String(data: data, encoding: .utf8) else {
+    guard String(data: data, encoding: .utf8) != nil else {
       throw .malformed(path: url.path, location: "byte 0", reason: "not UTF-8 text")
     }
-    var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
-      // Like the Rust WordPiece::read_file: trailing whitespace is not part of a token.
-      String($0.reversed().drop(while: \.isWhitespace).reversed())
+    // Lines split on "\n" bytes (a Swift Character "\r\n" is not "\n"); like the Rust
+    // WordPiece::read_file, trailing whitespace ("\r" included) is not part of a token.
+    var lines = data.split(separator: 0x0A, omittingEmptySubsequences: false).map { line in
+      var scalars = String(decoding: line, as: UTF8.self).unicodeScalars[...]
+      while let last = scalars.last, last.properties.isWhitespace { scalars.removeLast() }
+      return String(String.UnicodeScalarView(scalars))
     }
     if lines.last == "" { lines.removeLast() }
     var seen: [String: Int] = [:]
