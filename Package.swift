@@ -10,7 +10,10 @@ import PackageDescription
 let native = ProcessInfo.processInfo.environment["EMBEDDINGKIT_NATIVE"] == "1"
 let kernelSettings: [SwiftSetting] =
   native
-  ? [.unsafeFlags(["-Xcc", "-march=native", "-target-cpu", "native"]), .define("EMBEDDINGKIT_NATIVE")]
+  ? [
+    .unsafeFlags(["-Xcc", "-march=native", "-target-cpu", "native"]),
+    .define("EMBEDDINGKIT_NATIVE"),
+  ]
   : []
 
 let package = Package(
@@ -47,11 +50,15 @@ let package = Package(
     .target(
       name: "Projection", dependencies: ["EmbeddingCore", "WordEmbeddings", "CZlib"],
       swiftSettings: kernelSettings),
+    // BERT-family sentence encoders (model folders, the transformer, pooling, quantised outputs).
+    .target(
+      name: "SentenceEmbeddings", dependencies: ["EmbeddingCore", "Tokenization"],
+      swiftSettings: kernelSettings),
     .target(
       name: "EmbeddingKit",
       dependencies: [
         "EmbeddingCore", "Tokenization", "WordEmbeddings", "Word2Vec", "InputEmbeddings",
-        "Projection",
+        "Projection", "SentenceEmbeddings",
       ]),
 
     .executableTarget(
@@ -82,6 +89,10 @@ let package = Package(
       resources: [.copy("Fixtures")]),
     .testTarget(
       name: "InputEmbeddingsTests", dependencies: ["InputEmbeddings", "EmbeddingTestSupport"],
+      resources: [.copy("Fixtures")]),
+    .testTarget(
+      name: "SentenceEmbeddingsTests",
+      dependencies: ["SentenceEmbeddings", "EmbeddingTestSupport"],
       resources: [.copy("Fixtures")]),
     .testTarget(name: "ProjectionTests", dependencies: ["Projection", "EmbeddingTestSupport"]),
     .testTarget(
