@@ -32,8 +32,12 @@ let package = Package(
     .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
     .systemLibrary(name: "CLZMA", path: "Sources/CLZMA"),
 
+    // Matrix-product micro-kernels: C functions carrying target("avx2,fma") / target("avx512f,...")
+    // attributes, chosen at run time by CPU detection (no compiler flags needed).
+    .target(name: "CEmbeddingKernels", path: "Sources/CEmbeddingKernels"),
     .target(
-      name: "EmbeddingCore", dependencies: ["CZlib", "CLZMA"], swiftSettings: kernelSettings),
+      name: "EmbeddingCore", dependencies: ["CZlib", "CLZMA", "CEmbeddingKernels"],
+      swiftSettings: kernelSettings),
     .target(
       name: "Tokenization", dependencies: ["EmbeddingCore"], resources: [.copy("Resources")],
       swiftSettings: kernelSettings),
