@@ -57,3 +57,26 @@ import Testing
     #expect(try model.embed(tokenIDs: []).rows == 0)
   }
 }
+
+/// The int8 compute mode stays close to the float32 vectors.
+@Suite struct Int8ComputeTests {
+  @Test(arguments: ["mean", "cls"])
+  func int8VectorsAreCloseToFloat32(variant: String) throws {
+    let fixture = try BertFixture(variant)
+    let exact = try BertModel(directory: fixture.directory).embed(tokenIDs: fixture.ids)
+    let int8 = try BertModel(directory: fixture.directory, compute: .int8)
+    #expect(int8.compute == .int8)
+    let approx = try int8.embed(tokenIDs: fixture.ids, threads: 2)
+    var worst: Float = 1
+    for r in 0..<exact.rows {
+      let a = exact.rowPointer(r)
+      let b = approx.rowPointer(r)
+      let n = exact.columns
+      let cosine =
+        VectorKernels.dot(a, b, n) / (VectorKernels.norm(a, n) * VectorKernels.norm(b, n))
+      worst = min(worst, cosine)
+    }
+    #expect(worst > 0.99, "\(variant): worst cosine \(worst)")
+    #expect(worst < 1, "int8 mode gave float32's vectors exactly: it is not in use")
+  }
+}

@@ -16,6 +16,8 @@ public final class BertModel: Sendable {
   public let config: BertConfiguration
   /// Pooling, normalisation, sequence limit and prompts.
   public let layout: SentenceModelLayout
+  /// Float32 or int8 linear layers.
+  public let compute: ComputeMode
   /// Path of the weights file.
   public let weightsPath: String
   let weights: BertWeights
@@ -25,7 +27,8 @@ public final class BertModel: Sendable {
   /// - Throws: `EmbeddingError.io` naming a missing file (`config.json`, `model.safetensors`),
   ///   `.malformed` naming the file and what was expected when a file is damaged or the config
   ///   and the tensors disagree.
-  public init(directory: String) throws {
+  /// `compute` selects float32 or int8 linear layers (see `ComputeMode`).
+  public init(directory: String, compute: ComputeMode = .float32) throws {
     let configPath = (directory as NSString).appendingPathComponent("config.json")
     let weightsPath = (directory as NSString).appendingPathComponent("model.safetensors")
     for path in [configPath, weightsPath] where !FileManager.default.fileExists(atPath: path) {
@@ -38,7 +41,9 @@ public final class BertModel: Sendable {
     layout = try SentenceModelLayout(directory: directory, maxPositions: config.maxPositions)
     self.weightsPath = weightsPath
     let file = try SafetensorsFile(path: weightsPath)
-    weights = try BertWeights(file: file, config: config, configPath: configPath)
+    weights = try BertWeights(
+      file: file, config: config, configPath: configPath, compute: compute)
+    self.compute = compute
   }
 
   /// Vector length (the hidden size).
@@ -96,19 +101,18 @@ public final class BertModel: Sendable {
       ids: ids, batch: batch, weights: weights, epsilon: eps, into: x.baseAddress, threads: threads)
     for layer in weights.layers {
       // qkv: [t × 3h]; context: [t × h] attention per (sequence, head).
-      MatrixMultiply.linear(
-        x.baseAddress, rows: t, layer.queryKeyValue, into: qkv, threads: threads)
+      layer.queryKeyValue.apply(x.baseAddress, rows: t, into: qkv, threads: threads)
       SelfAttention.forward(
         qkv: qkv, batch: batch, hidden: h, heads: config.headCount, into: context, threads: threads)
       // x = LayerNorm(x + context · Woᵀ + bo); the projection goes to qkv's first t × h floats.
-      MatrixMultiply.linear(context, rows: t, layer.attentionOutput, into: qkv, threads: threads)
+      layer.attentionOutput.apply(context, rows: t, into: qkv, threads: threads)
       TransformerKernels.layerNorm(
         x.baseAddress, residual: qkv, rows: t, width: h, layer.attentionNorm, eps, threads: threads)
       // x = LayerNorm(x + GELU(x · W1ᵀ + b1) · W2ᵀ + b2).
-      MatrixMultiply.linear(
-        x.baseAddress, rows: t, layer.intermediate, into: inner, activation: .gelu, threads: threads
+      layer.intermediate.apply(
+        x.baseAddress, rows: t, into: inner, activation: .gelu, threads: threads
       )
-      MatrixMultiply.linear(inner, rows: t, layer.output, into: context, threads: threads)
+      layer.output.apply(inner, rows: t, into: context, threads: threads)
       TransformerKernels.layerNorm(
         x.baseAddress, residual: context, rows: t, width: h, layer.outputNorm, eps, threads: threads
       )

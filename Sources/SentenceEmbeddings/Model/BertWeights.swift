@@ -7,18 +7,37 @@ struct LayerNormWeights: Sendable {
   let beta: [Float]
 }
 
+/// A linear layer in the encoder's compute mode: float32 panels or int8 per-channel weights.
+enum LinearLayer: Sendable {
+  case float32(PackedLinear)
+  case int8(QuantizedLinear)
+
+  /// y[m × out] = act(x[m × in] · Wᵀ + b).
+  func apply(
+    _ x: UnsafePointer<Float>, rows: Int, into y: UnsafeMutablePointer<Float>,
+    activation: LinearActivation = .none, threads: Int
+  ) {
+    switch self {
+    case .float32(let layer):
+      MatrixMultiply.linear(x, rows: rows, layer, into: y, activation: activation, threads: threads)
+    case .int8(let layer):
+      MatrixMultiply.linear(x, rows: rows, layer, into: y, activation: activation, threads: threads)
+    }
+  }
+}
+
 /// One transformer layer's weights, packed for the matrix-product kernels.
 struct BertLayerWeights: Sendable {
   /// Q, K and V projections fused into one [3·hidden × hidden] layer (outputs Q | K | V).
-  let queryKeyValue: PackedLinear
+  let queryKeyValue: LinearLayer
   /// Attention output projection [hidden × hidden].
-  let attentionOutput: PackedLinear
+  let attentionOutput: LinearLayer
   /// LayerNorm after attention + residual.
   let attentionNorm: LayerNormWeights
   /// Feed-forward up-projection [intermediate × hidden], GELU fused.
-  let intermediate: PackedLinear
+  let intermediate: LinearLayer
   /// Feed-forward down-projection [hidden × intermediate].
-  let output: PackedLinear
+  let output: LinearLayer
   /// LayerNorm after the feed-forward + residual.
   let outputNorm: LayerNormWeights
 }
@@ -44,7 +63,9 @@ struct BertWeights: Sendable {
   ///
   /// - Throws: `EmbeddingError.malformed` naming the file when a tensor is missing, truncated or
   ///   of a shape that disagrees with `config` (naming `config.json` as the other side).
-  init(file: SafetensorsFile, config: BertConfiguration, configPath: String) throws {
+  init(
+    file: SafetensorsFile, config: BertConfiguration, configPath: String, compute: ComputeMode
+  ) throws {
     let prefix =
       file.header.shape(of: "bert.embeddings.word_embeddings.weight") != nil ? "bert." : ""
     func tensor(_ name: String, _ shape: [Int]) throws -> Matrix {
@@ -71,7 +92,7 @@ struct BertWeights: Sendable {
         gamma: try tensor(name + ".weight", [h]).row(0),
         beta: try tensor(name + ".bias", [h]).row(0))
     }
-    func linear(_ names: [String], out: Int, in inFeatures: Int) throws -> PackedLinear {
+    func linear(_ names: [String], out: Int, in inFeatures: Int) throws -> LinearLayer {
       let w = Matrix(rows: out * names.count, columns: inFeatures)
       var bias: [Float] = []
       for (i, name) in names.enumerated() {
@@ -79,9 +100,17 @@ struct BertWeights: Sendable {
         w.rowPointer(i * out).update(from: part.baseAddress, count: part.count)
         bias += try tensor(name + ".bias", [out]).row(0)
       }
-      return PackedLinear(
-        weights: UnsafeBufferPointer(w.buffer), outFeatures: out * names.count,
-        inFeatures: inFeatures, bias: bias)
+      let values = UnsafeBufferPointer(w.buffer)
+      switch compute {
+      case .float32:
+        return .float32(
+          PackedLinear(
+            weights: values, outFeatures: out * names.count, inFeatures: inFeatures, bias: bias))
+      case .int8:
+        return .int8(
+          QuantizedLinear(
+            weights: values, outFeatures: out * names.count, inFeatures: inFeatures, bias: bias))
+      }
     }
     wordEmbeddings = try tensor(
       "embeddings.word_embeddings.weight", [config.vocabularySize, h])

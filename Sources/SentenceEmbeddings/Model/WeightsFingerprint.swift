@@ -19,8 +19,8 @@ public enum WeightsFingerprint {
     do { data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) } catch {
       throw EmbeddingError.io(path: path, reason: "cannot read: \(error.localizedDescription)")
     }
-    let hash = data.withUnsafeBytes { hash($0) }
-    let hex = String(hash, radix: 16)
+    let value = data.withUnsafeBytes { Self.hash($0) }
+    let hex = String(value, radix: 16)
     return String(repeating: "0", count: 16 - hex.count) + hex
   }
 
@@ -30,7 +30,8 @@ public enum WeightsFingerprint {
     var h: UInt64 = 0xCBF2_9CE4_8422_2325
     let words = bytes.count / 8
     for i in 0..<words {
-      h = (h ^ UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)))
+      h =
+        (h ^ UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)))
         &* prime
       h ^= h >> 29
     }
