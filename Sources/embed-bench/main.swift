@@ -12,7 +12,7 @@ struct EmbedBench: ParsableCommand {
 
       // Tokenization
       TokenizerIDs.self,
-      TokenizerSpeed.self,
+      TokenizerSpeed.self, WordPieceIDs.self,
 
       // Word2Vec
       Word2VecBench.self,
