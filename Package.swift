@@ -54,11 +54,15 @@ let package = Package(
     .target(
       name: "Projection", dependencies: ["EmbeddingCore", "WordEmbeddings", "CZlib"],
       swiftSettings: kernelSettings),
+    // BERT-family sentence encoders (model folders, the transformer, pooling, quantised outputs).
+    .target(
+      name: "SentenceEmbeddings", dependencies: ["EmbeddingCore", "Tokenization"],
+      swiftSettings: kernelSettings),
     .target(
       name: "EmbeddingKit",
       dependencies: [
         "EmbeddingCore", "Tokenization", "WordEmbeddings", "Word2Vec", "InputEmbeddings",
-        "Projection",
+        "Projection", "SentenceEmbeddings",
       ]),
 
     .executableTarget(
@@ -89,6 +93,10 @@ let package = Package(
       resources: [.copy("Fixtures")]),
     .testTarget(
       name: "InputEmbeddingsTests", dependencies: ["InputEmbeddings", "EmbeddingTestSupport"],
+      resources: [.copy("Fixtures")]),
+    .testTarget(
+      name: "SentenceEmbeddingsTests",
+      dependencies: ["SentenceEmbeddings", "EmbeddingTestSupport"],
       resources: [.copy("Fixtures")]),
     .testTarget(name: "ProjectionTests", dependencies: ["Projection", "EmbeddingTestSupport"]),
     .testTarget(

@@ -29,6 +29,9 @@ struct EmbedBench: ParsableCommand {
       // Projection
       PCABench.self, TSNEBench.self, UMAPBench.self,
 
+      // Sentence embeddings
+      SentenceEncodeBench.self,
+
     ])
 }
 
