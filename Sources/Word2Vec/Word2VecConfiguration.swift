@@ -81,7 +81,9 @@ public struct Word2VecConfiguration: Sendable, Equatable {
     if let maxVocabulary {
       try check(maxVocabulary >= 1, "maxVocabulary must be >= 1 (got \(maxVocabulary))")
     }
-    try check(maxSentenceLength >= 1, "maxSentenceLength must be >= 1")
+    try check(
+      maxSentenceLength >= 1 && maxSentenceLength <= 10_000_000,
+      "maxSentenceLength must be in 1...10000000 (got \(maxSentenceLength))")
   }
 }
 

@@ -21,6 +21,8 @@ struct TrainingWorker {
   /// Σ loss and number of scored pairs since the last report.
   var loss: Double = 0
   var lossPairs = 0
+  /// Scores that were NaN or infinite (the weights diverged); 0 in a healthy run.
+  var nonFiniteScores = 0
 
   private let chunks: Int  // SIMD8 chunks per row
   private let stride: Int
@@ -165,11 +167,19 @@ struct TrainingWorker {
   }
 
   /// (label - σ(f)) · alpha, with σ from the table (saturated outside ±6), and the pair's loss.
+  ///
+  /// A non-finite score (weights overflowed: the learning rate is too high and training
+  /// diverged) gives no update and is counted in `nonFiniteScores`; the trainer stops on it.
   @inline(__always)
   private mutating func gradient(_ f: Float, label: Float, alpha: Float) -> Float {
+    guard f.isFinite else {
+      nonFiniteScores += 1
+      return 0
+    }
     let size = SigmoidTable.size
-    var index = Int((f + SigmoidTable.maxExp) * SigmoidTable.scale)
-    index = min(max(index, 0), size)
+    // Clamp in Float first: a huge finite score must not overflow the Int conversion.
+    let x = min(max(f, -SigmoidTable.maxExp), SigmoidTable.maxExp)
+    let index = min(max(Int((x + SigmoidTable.maxExp) * SigmoidTable.scale), 0), size)
     // -log σ(f) for a positive pair, -log σ(-f) for a negative one.
     loss += Double(tables.negLogSigmoid[label > 0 ? index : size - index])
     lossPairs += 1

@@ -46,7 +46,15 @@ public final class Word2VecVocabulary: @unchecked Sendable {
     }
     self.words = order.map { words[$0] }
     self.counts = order.map { counts[$0] }
-    self.totalWords = self.counts.reduce(0, +)
+    var total = 0
+    for c in self.counts {
+      let (sum, overflow) = total.addingReportingOverflow(c)
+      guard !overflow else {
+        throw EmbeddingError.invalidArgument("vocabulary counts add up to more than \(Int.max)")
+      }
+      total = sum
+    }
+    self.totalWords = total
     self.table = table
   }
 
