@@ -62,7 +62,7 @@ struct VectorsSearchBench: ParsableCommand {
       "load_seconds": loadSeconds, "batch_seconds": batchSeconds, "batch_cpu_seconds": batchCPU,
       "queries_per_second": Double(batch.count) / batchSeconds,
       "single_median_ms": latencies.isEmpty ? 0 : latencies[latencies.count / 2] * 1000,
-      "threads": ProcessInfo.processInfo.activeProcessorCount,
+      "threads": Parallelism.defaultThreads,
     ]
     let data = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
     print(String(decoding: data, as: UTF8.self))

@@ -1,3 +1,4 @@
+import EmbeddingCore
 /// The token + position embedding kernels (forward and backward), llm.c's `encoder_forward` /
 /// `encoder_backward` in Swift.
 ///
@@ -16,7 +17,7 @@ enum EncoderKernels {
     out: UnsafeMutablePointer<Float>, ids: UnsafePointer<Int32>, wte: UnsafePointer<Float>,
     wpe: UnsafePointer<Float>, batch B: Int, context T: Int, channels C: Int
   ) {
-    ParallelWork.forEachChunk(C, granule: 16, work: B * T * C) { cols in
+    parallelChunks(C, pieces: Parallelism.pieces(work: B * T * C), granule: 16) { _, cols in
       let c0 = cols.lowerBound
       let n = cols.count
       for t in 0..<T {
@@ -43,7 +44,7 @@ enum EncoderKernels {
     paddingID: Int32, batch B: Int, context T: Int, channels C: Int
   ) {
     guard dwte != nil || dwpe != nil else { return }
-    ParallelWork.forEachChunk(C, granule: 16, work: B * T * C) { cols in
+    parallelChunks(C, pieces: Parallelism.pieces(work: B * T * C), granule: 16) { _, cols in
       // One pass over dout: each 16-float block of dout[b,t] is scattered into its dwte row
       // and summed over b in registers, so dwpe[t] is written once per t, not B times.
       let rows = UnsafeMutablePointer<UnsafeMutablePointer<Float>?>.allocate(capacity: B)

@@ -75,7 +75,7 @@ public struct Optimizer: Sendable {
     } else {
       let w = table.weights.baseAddress
       let gp = g.baseAddress
-      ParallelWork.forEachChunk(g.count, granule: 64, work: g.count) { range in
+      parallelChunks(g.count, pieces: Parallelism.pieces(work: g.count), granule: 64) { _, range in
         VectorKernels.axpy(lr, gp + range.lowerBound, w + range.lowerBound, range.count)
       }
     }
@@ -101,7 +101,7 @@ public struct Optimizer: Sendable {
     let gp = g.baseAddress
     let m = state.m.baseAddress
     let v = state.v.baseAddress
-    ParallelWork.forEachChunk(g.count, granule: 64, work: g.count) { range in
+    parallelChunks(g.count, pieces: Parallelism.pieces(work: g.count), granule: 64) { _, range in
       for i in range {
         let gi = gp[i]
         let mi = b1 * m[i] + (1 - b1) * gi

@@ -44,7 +44,7 @@ public struct NeighbourLists: Sendable {
   /// - Complexity: O(n² · d) time, O(n · k) memory.
   public static func exact(
     points: Matrix, k requested: Int, metric: Metric = .squaredEuclidean,
-    threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+    threads: Int = Parallelism.defaultThreads,
     progress: ProgressHandler? = nil
   ) -> NeighbourLists {
     let n = points.rows

@@ -69,7 +69,7 @@ public enum TSNE {
     /// Seeds random initialisation and the PCA start vectors (default 1).
     public var seed: UInt64 = 1
     /// Worker threads (default: all cores).
-    public var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    public var threads: Int = Parallelism.defaultThreads
     /// Compares rows by cosine (rows normalised first) instead of Euclidean distance (default
     /// false).
     public var cosine: Bool = false

@@ -37,7 +37,7 @@ public enum UMAP {
     /// Seeds the negative sampling (default 1).
     public var seed: UInt64 = 1
     /// Threads for the neighbour search (default: all cores).
-    public var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    public var threads: Int = Parallelism.defaultThreads
 
     /// The defaults.
     public init() {}

@@ -71,7 +71,7 @@ struct InputLayerBench: ParsableCommand {
     let swiftPeak = Int(usage.ru_maxrss) * 1024
     print(
       "input layer forward+backward, batch \(batch) × context \(context), dim \(dim), vocab \(vocab), "
-        + "\(ProcessInfo.processInfo.environment["EMBEDDINGKIT_THREADS"] ?? "\(ProcessInfo.processInfo.activeProcessorCount)") threads"
+        + "\(Parallelism.defaultThreads) threads"
     )
     print(
       String(
