@@ -165,8 +165,8 @@ private struct CountingSink: CorpusSink {
   var prunings = 0
   var pruneThreshold = 1
   var cancelled = false
-  let start = Clock.now()
-  var lastReport = Clock.now()
+  let start = MonotonicClock.now()
+  var lastReport = MonotonicClock.now()
 
   init(maxVocabulary: Int?, progress: ProgressHandler?, cancellation: CancellationToken?) {
     self.maxVocabulary = maxVocabulary
@@ -195,7 +195,7 @@ private struct CountingSink: CorpusSink {
       cancelled = true
       return true
     }
-    let now = Clock.now()
+    let now = MonotonicClock.now()
     if let progress, now - lastReport > 0.25 {
       lastReport = now
       progress(
