@@ -139,6 +139,10 @@ public final class Word2Vec: @unchecked Sendable {
     let reader = CorpusReader(
       corpora: corpora, vocabulary: vocabulary, maxSentenceLength: config.maxSentenceLength,
       chunkWords: Self.chunkWords)
+    // Long-lived threads, not `parallelFor`: the reader blocks on the queue (back-pressure)
+    // while the workers run for the whole call, so they must not occupy Dispatch's pool of
+    // core-count threads (a blocked reader there can starve the workers that would unblock
+    // it), and each needs a 4 MiB stack. `config.threads` sets their number explicitly.
     let group = DispatchGroup()
     group.enter()
     let readerThread = Thread {

@@ -7,6 +7,12 @@ typealias FloatRow = UnsafeMutablePointer<Float>
 /// One training thread's state: its random generator, scratch buffers and the kernels for
 /// skip-gram and CBOW steps. Nothing here allocates once created.
 ///
+/// The score and update loops stay here rather than in `VectorKernels`: they are fused
+/// (four inputs share each output load; the rank-B update writes Δinput and the output row in
+/// one pass) over 64-byte-aligned rows padded to whole `SIMD8` chunks, and measured faster than
+/// sequences of `dot`/`axpy` calls (see BENCHMARKS.md, Word2Vec). Plain row additions use
+/// `VectorKernels.add`.
+///
 /// Skip-gram uses the pWord2Vec scheme (Ji et al. 2016, "Parallelizing Word2Vec in Shared and
 /// Distributed Memory"): the B context words of one window are trained against ONE shared set
 /// of output rows (the centre word's positive row, its K negatives, and/or its Huffman path).
@@ -275,16 +281,8 @@ struct TrainingWorker {
     }
     // Apply the accumulated input updates.
     for j in 0..<b {
-      let row = UnsafeMutableRawPointer(contextRows[j])
-      let d = delta + j * rowBytes
-      var off = 0
-      for _ in 0..<chunks {
-        let x = row.load(fromByteOffset: off, as: SIMD8<Float>.self)
-        row.storeBytes(
-          of: x + d.load(fromByteOffset: off, as: SIMD8<Float>.self), toByteOffset: off,
-          as: SIMD8<Float>.self)
-        off += 32
-      }
+      let d = scratch + j * stride
+      VectorKernels.add(contextRows[j], d, into: contextRows[j], stride)
     }
   }
 
@@ -345,16 +343,7 @@ struct TrainingWorker {
         off += 32
       }
     }
-    for j in 0..<b {
-      let row = UnsafeMutableRawPointer(contextRows[j])
-      off = 0
-      for _ in 0..<chunks {
-        let x = row.load(fromByteOffset: off, as: SIMD8<Float>.self)
-        row.storeBytes(
-          of: x + delta.load(fromByteOffset: off, as: SIMD8<Float>.self), toByteOffset: off,
-          as: SIMD8<Float>.self)
-        off += 32
-      }
-    }
+    let deltaRow = scratch + stride
+    for j in 0..<b { VectorKernels.add(contextRows[j], deltaRow, into: contextRows[j], stride) }
   }
 }
