@@ -3,7 +3,9 @@ import Foundation
 /// Writes files atomically, so a crash mid-write never replaces a good file with a broken one.
 ///
 /// Data goes to a temporary file beside the target, is flushed to disk, and then renamed over
-/// the target. A crash or kill mid-write leaves the old file.
+/// the target. A crash or kill mid-write leaves the old file, and a hidden temporary
+/// `.NAME.tmp-PID-RANDOM` beside it; the next write to the same path removes such leftovers
+/// whose process (PID) is no longer running (files of a live process are left alone).
 ///
 /// ```swift
 /// try AtomicFile.write(to: "vectors.bin") { out in try out.write([1, 2, 3]) }
@@ -45,6 +47,7 @@ public enum AtomicFile {
   public static func write(to path: String, _ body: (Writer) throws -> Void) throws {
     let url = URL(fileURLWithPath: path)
     let directory = url.deletingLastPathComponent().path
+    removeStaleTemporaries(directory: directory, name: url.lastPathComponent)
     let temp =
       "\(directory)/.\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
     guard let handle = fopen(temp, "wb") else {
@@ -67,6 +70,27 @@ public enum AtomicFile {
       fclose(handle)
       unlink(temp)
       throw error
+    }
+  }
+
+  /// Removes `.NAME.tmp-PID-RANDOM` files in `directory` left by writers to NAME that were
+  /// killed mid-write: only those whose PID names no running process. Best effort, never throws.
+  ///
+  /// - Complexity: O(files in `directory`).
+  static func removeStaleTemporaries(directory: String, name: String) {
+    let prefix = ".\(name).tmp-"
+    guard let entries = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
+      return
+    }
+    for entry in entries where entry.hasPrefix(prefix) {
+      let rest = entry.dropFirst(prefix.count).split(separator: "-")
+      guard rest.count == 2, let pid = Int32(rest[0]), pid > 0, UInt32(rest[1]) != nil else {
+        continue
+      }
+      // kill(pid, 0) probes without signalling; ESRCH means no such process.
+      if pid != getpid() && kill(pid, 0) != 0 && errno == ESRCH {
+        unlink("\(directory)/\(entry)")
+      }
     }
   }
 }

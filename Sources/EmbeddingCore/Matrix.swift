@@ -22,8 +22,9 @@ public final class Matrix: @unchecked Sendable {
   private let owner: Storage
 
   enum Storage {
+    /// Allocated by `init(rows:columns:)`, freed on deinit.
     case owned
-    case mapped(UnsafeMutableRawPointer, Int)
+    /// Memory owned by another object (a memory-mapped file), kept alive.
     case borrowed(AnyObject)
   }
 

@@ -79,7 +79,7 @@ public final class CancellationToken: @unchecked Sendable {
 }
 
 /// Monotonic wall-clock seconds, for timing and rates.
-public enum Clock {
+public enum MonotonicClock {
   /// Seconds since an arbitrary fixed point.
   public static func now() -> Double {
     var ts = timespec()

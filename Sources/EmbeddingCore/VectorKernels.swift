@@ -60,6 +60,40 @@ public enum VectorKernels {
     }
   }
 
+  /// o[i] = x[i] + y[i]; `o` may be `x` or `y` (in-place accumulation, `y += x`).
+  ///
+  /// Shapes: x, y, o are n floats. Two SIMD8 chains per step, any alignment.
+  /// - Complexity: O(n).
+  @inlinable
+  public static func add(
+    _ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, into o: UnsafeMutablePointer<Float>,
+    _ n: Int
+  ) {
+    let rx = UnsafeRawPointer(x)
+    let ry = UnsafeRawPointer(y)
+    let ro = UnsafeMutableRawPointer(o)
+    var i = 0
+    while i + 16 <= n {
+      let a0 = rx.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+      let a1 = rx.loadUnaligned(fromByteOffset: (i + 8) * 4, as: SIMD8<Float>.self)
+      let b0 = ry.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+      let b1 = ry.loadUnaligned(fromByteOffset: (i + 8) * 4, as: SIMD8<Float>.self)
+      ro.storeBytes(of: a0 + b0, toByteOffset: i * 4, as: SIMD8<Float>.self)
+      ro.storeBytes(of: a1 + b1, toByteOffset: (i + 8) * 4, as: SIMD8<Float>.self)
+      i += 16
+    }
+    while i + 8 <= n {
+      let a = rx.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+      let b = ry.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+      ro.storeBytes(of: a + b, toByteOffset: i * 4, as: SIMD8<Float>.self)
+      i += 8
+    }
+    while i < n {
+      o[i] = x[i] + y[i]
+      i += 1
+    }
+  }
+
   /// x[i] *= a.
   ///
   /// - Complexity: O(n).

@@ -32,16 +32,17 @@ public final class Word2Vec: @unchecked Sendable {
   /// Allocates a model for `vocabulary` with randomly initialised vectors.
   ///
   /// - Throws: `EmbeddingError.invalidArgument` for a bad configuration, `.outOfMemory` if the
-  ///   estimate exceeds the machine's physical memory.
+  ///   estimate exceeds what the process can allocate (`MemoryLimit.current()`: physical and
+  ///   available memory, `ulimit -v`, the cgroup limit).
   public init(vocabulary: Word2VecVocabulary, configuration: Word2VecConfiguration) throws {
     try configuration.validate()
     let estimate = Self.estimateMemory(
       vocabularySize: vocabulary.count, configuration: configuration)
-    let physical = Int(clamping: ProcessInfo.processInfo.physicalMemory)
-    if estimate.total > physical {
+    let limit = MemoryLimit.current()
+    if estimate.total > limit.bytes {
       throw EmbeddingError.outOfMemory(
         requestedBytes: estimate.total,
-        reason: "the model needs \(estimate) but the machine has \(ByteCount.format(physical)); "
+        reason: "the model needs \(estimate) but only \(limit) can be allocated; "
           + "lower --dim or raise --min-count")
     }
     self.configuration = configuration
@@ -91,6 +92,9 @@ public final class Word2Vec: @unchecked Sendable {
     public var wordsPerSecond: Double { seconds > 0 ? Double(words) / seconds : 0 }
     /// Mean loss per scored (word, output) pair near the end of training.
     public var finalLoss: Double
+    /// Words the schedule expected (`wordsPerEpoch × epochs`); differs from `words` when the
+    /// corpus is not the one counted (for example a file changed between counting and training).
+    public var expectedWords: Int
   }
 
   /// Trains for `epochs` passes over `corpora` (default `configuration.epochs`), the learning
@@ -135,6 +139,10 @@ public final class Word2Vec: @unchecked Sendable {
     let reader = CorpusReader(
       corpora: corpora, vocabulary: vocabulary, maxSentenceLength: config.maxSentenceLength,
       chunkWords: Self.chunkWords)
+    // Long-lived threads, not `parallelFor`: the reader blocks on the queue (back-pressure)
+    // while the workers run for the whole call, so they must not occupy Dispatch's pool of
+    // core-count threads (a blocked reader there can starve the workers that would unblock
+    // it), and each needs a 4 MiB stack. `config.threads` sets their number explicitly.
     let group = DispatchGroup()
     group.enter()
     let readerThread = Thread {
@@ -148,13 +156,14 @@ public final class Word2Vec: @unchecked Sendable {
     let runSeed = config.seed &+ UInt64(epochsTrained) &* 0x9E37_79B9_7F4A_7C15
     let weights = self.weights
     let cancelledFlag = CancelFlag()
+    let divergedFlag = CancelFlag()
     for t in 1..<config.threads {
       group.enter()
       let thread = Thread {
         Self.work(
           queue: queue, weights: weights, tables: tables, configuration: config,
           seed: runSeed, index: t, tracker: tracker,
-          cancelled: cancelledFlag)
+          cancelled: cancelledFlag, diverged: divergedFlag)
         group.leave()
       }
       thread.stackSize = 1 << 22
@@ -163,22 +172,29 @@ public final class Word2Vec: @unchecked Sendable {
     Self.work(
       queue: queue, weights: weights, tables: tables, configuration: config,
       seed: runSeed, index: 0, tracker: tracker,
-      cancelled: cancelledFlag)
+      cancelled: cancelledFlag, diverged: divergedFlag)
     group.wait()
     let report = tracker.finish()
+    if divergedFlag.value || !weights.allFinite() {
+      throw EmbeddingError.invalidArgument(
+        "training diverged at learning rate \(config.alpha) after \(tracker.words) words: the "
+          + "weights overflowed to infinity or NaN; lower --alpha (word2vec's defaults are 0.025 "
+          + "for skip-gram and 0.05 for CBOW)")
+    }
     if let error = queue.error, !cancelledFlag.value { throw error }
     if cancelledFlag.value { throw EmbeddingError.cancelled }
     epochsTrained += epochs
     wordsTrained += tracker.words
     return TrainingSummary(
-      words: tracker.words, seconds: report.elapsed, finalLoss: report.metrics["loss"] ?? .nan)
+      words: tracker.words, seconds: report.elapsed, finalLoss: report.metrics["loss"] ?? .nan,
+      expectedWords: perEpoch * epochs)
   }
 
   /// A worker thread's loop: take chunks, train their sentences, report every ~10,000 words.
   private static func work(
     queue: ChunkQueue, weights: ModelWeights, tables: TrainingTables,
     configuration: Word2VecConfiguration, seed: UInt64, index: Int, tracker: TrainingProgress,
-    cancelled: CancelFlag
+    cancelled: CancelFlag, diverged: CancelFlag
   ) {
     var worker = TrainingWorker(
       weights: weights, tables: tables, configuration: configuration, seed: seed, index: index)
@@ -200,7 +216,8 @@ public final class Word2Vec: @unchecked Sendable {
             worker.lossPairs = 0
             pending = 0
             alpha = update.alpha
-            if update.cancelled {
+            if worker.nonFiniteScores > 0 { diverged.set() }
+            if update.cancelled || worker.nonFiniteScores > 0 {
               stop = true
               return
             }
@@ -209,11 +226,12 @@ public final class Word2Vec: @unchecked Sendable {
       }
       queue.recycle(chunk)
       if stop {
-        cancelled.set()
+        if !diverged.value { cancelled.set() }
         queue.stop()
         break
       }
     }
+    if worker.nonFiniteScores > 0 { diverged.set() }
     _ = tracker.add(words: pending, loss: worker.loss, pairs: worker.lossPairs)
   }
 

@@ -39,8 +39,9 @@ public struct Word2VecConfiguration: Sendable, Equatable {
   public var minAlpha: Float = 0.0001
   /// Passes over the corpus (default 5).
   public var epochs = 5
-  /// Worker threads (Hogwild: lock-free, nondeterministic when > 1) (default active cores).
-  public var threads = ProcessInfo.processInfo.activeProcessorCount
+  /// Worker threads (Hogwild: lock-free, nondeterministic when > 1) (default
+  /// `Parallelism.defaultThreads`: `EMBEDDINGKIT_THREADS` or the active cores).
+  public var threads = Parallelism.defaultThreads
   /// Seed of every random choice (initial vectors, sub-sampling, windows, negatives) (default 1).
   public var seed: UInt64 = 1
   /// Words seen fewer times than this are left out of the vocabulary (default 5).
@@ -81,7 +82,9 @@ public struct Word2VecConfiguration: Sendable, Equatable {
     if let maxVocabulary {
       try check(maxVocabulary >= 1, "maxVocabulary must be >= 1 (got \(maxVocabulary))")
     }
-    try check(maxSentenceLength >= 1, "maxSentenceLength must be >= 1")
+    try check(
+      maxSentenceLength >= 1 && maxSentenceLength <= 10_000_000,
+      "maxSentenceLength must be in 1...10000000 (got \(maxSentenceLength))")
   }
 }
 

@@ -134,11 +134,10 @@ public final class WordVectors: @unchecked Sendable {
     let columns = matrix.columns
     let source = matrix
     let result = [Float](unsafeUninitializedCapacity: rows) { buffer, initialized in
-      let out = SendablePointer(buffer.baseAddress)
-      let blocks = max(1, min(rows / 1024, ProcessInfo.processInfo.activeProcessorCount * 4))
-      DispatchQueue.concurrentPerform(iterations: blocks) { b in
-        for r in (rows * b / blocks)..<(rows * (b + 1) / blocks) {
-          out.pointer?[r] = RowNorm.of(source.rowPointer(r), columns)
+      let out = UnsafeSendable(buffer.baseAddress)
+      parallelChunks(rows, pieces: min(rows / 1024, Parallelism.defaultThreads * 4)) { _, range in
+        for r in range {
+          out.value?[r] = RowNorm.of(source.rowPointer(r), columns)
         }
       }
       initialized = rows
@@ -148,7 +147,9 @@ public final class WordVectors: @unchecked Sendable {
   }
 
   /// The rows scaled to unit length (zero rows stay zero), computed once in parallel and
-  /// kept: every similarity query searches this matrix, as gensim's `get_normed_vectors`.
+  /// kept, as gensim's `get_normed_vectors`: for callers that want unit rows (projection,
+  /// export). Similarity queries do not use it: they score `dot(row, unitQuery) / norms[row]`
+  /// on the original rows, which needs no second copy of the matrix.
   ///
   /// - Complexity: O(count × dimension) the first time, O(1) after.
   public var unitVectors: Matrix {
@@ -158,9 +159,8 @@ public final class WordVectors: @unchecked Sendable {
     let unit = matrix.copy()
     let rows = unit.rows
     let columns = unit.columns
-    let blocks = max(1, min(rows / 1024, ProcessInfo.processInfo.activeProcessorCount * 4))
-    DispatchQueue.concurrentPerform(iterations: blocks) { b in
-      for r in (rows * b / blocks)..<(rows * (b + 1) / blocks) {
+    parallelChunks(rows, pieces: min(rows / 1024, Parallelism.defaultThreads * 4)) { _, range in
+      for r in range {
         VectorKernels.normalize(unit.rowPointer(r), columns)
       }
     }
@@ -168,10 +168,6 @@ public final class WordVectors: @unchecked Sendable {
     return unit
   }
 
-  /// The Int16 copy of the unit rows that batched searches screen with (`QuantizedRows`),
-  /// built once in parallel on the first large batch and kept (2 bytes per value).
-  ///
-  /// - Complexity: O(count × dimension) the first time, O(1) after.
   /// Whether the Int16 copy of the rows has been built already.
   var hasQuantizedRows: Bool {
     lock.lock()
@@ -179,6 +175,10 @@ public final class WordVectors: @unchecked Sendable {
     return cachedQuantized != nil
   }
 
+  /// The Int16 copy of the unit rows that batched searches screen with (`QuantizedRows`),
+  /// built once in parallel on the first large batch and kept (2 bytes per value).
+  ///
+  /// - Complexity: O(count × dimension) the first time, O(1) after.
   var quantizedRows: QuantizedRows {
     lock.lock()
     defer { lock.unlock() }

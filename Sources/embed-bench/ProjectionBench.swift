@@ -37,9 +37,9 @@ struct PCABench: ParsableCommand {
     var times: [Double] = []
     var pca = try PCA.fit(m, components: 2, method: method, threads: threads)  // warm-up
     for _ in 0..<max(1, repeats) {
-      let t = Clock.now()
+      let t = MonotonicClock.now()
       pca = try PCA.fit(m, components: 2, method: method, threads: threads)
-      times.append(Clock.now() - t)
+      times.append(MonotonicClock.now() - t)
     }
     times.sort()
     let ratio = pca.explainedVarianceRatio.map { String(format: "%.8f", $0) }.joined(
@@ -89,7 +89,7 @@ struct TSNEBench: ParsableCommand {
       throw ValidationError("--method must be auto, exact or barnes-hut")
     }
     config.method = method
-    let t = Clock.now()
+    let t = MonotonicClock.now()
     var progress: ProgressHandler?
     if verbose {
       progress = { report in
@@ -99,7 +99,7 @@ struct TSNEBench: ParsableCommand {
       }
     }
     let result = try TSNE.embed(m, configuration: config, progress: progress)
-    let seconds = Clock.now() - t
+    let seconds = MonotonicClock.now() - t
     if let coordinates {
       let data = Data(buffer: UnsafeBufferPointer(result.coordinates.buffer))
       try data.write(to: URL(fileURLWithPath: coordinates))
@@ -136,9 +136,9 @@ struct UMAPBench: ParsableCommand {
     var config = UMAP.Configuration()
     config.threads = threads
     config.epochs = epochs
-    let t = Clock.now()
+    let t = MonotonicClock.now()
     let result = try UMAP.embed(m, configuration: config)
-    let seconds = Clock.now() - t
+    let seconds = MonotonicClock.now() - t
     if let coordinates {
       let data = Data(buffer: UnsafeBufferPointer(result.coordinates.buffer))
       try data.write(to: URL(fileURLWithPath: coordinates))

@@ -28,9 +28,9 @@ struct VectorsSearchBench: ParsableCommand {
   var `repeat`: Int = 1
 
   func run() throws {
-    let loadStart = Clock.now()
+    let loadStart = MonotonicClock.now()
     let wv = try WordVectors.load(contentsOf: vectors)
-    let loadSeconds = Clock.now() - loadStart
+    let loadSeconds = MonotonicClock.now() - loadStart
     _ = wv.norms  // computed once, like gensim's fill_norms, outside the timings
     let batch = (0..<min(queries, wv.count)).map { ([wv.word(at: $0)], [String]()) }
     _ = try wv.mostSimilar(batch: Array(batch.prefix(8)), topN: top)  // warm-up
@@ -38,17 +38,17 @@ struct VectorsSearchBench: ParsableCommand {
     var batchSeconds = Double.infinity
     var batchCPU = Double.infinity
     for _ in 0..<max(1, `repeat`) {
-      let start = Clock.now()
+      let start = MonotonicClock.now()
       let cpuStart = processCPUSeconds()
       answers = try wv.mostSimilar(batch: batch, topN: top)
-      batchSeconds = min(batchSeconds, Clock.now() - start)
+      batchSeconds = min(batchSeconds, MonotonicClock.now() - start)
       batchCPU = min(batchCPU, processCPUSeconds() - cpuStart)
     }
     var latencies: [Double] = []
     for i in 0..<min(singles, wv.count) {
-      let t = Clock.now()
+      let t = MonotonicClock.now()
       _ = try wv.mostSimilar(to: wv.word(at: (i * 7919) % wv.count), topN: top)
-      latencies.append(Clock.now() - t)
+      latencies.append(MonotonicClock.now() - t)
     }
     latencies.sort()
     if let output {
@@ -62,7 +62,7 @@ struct VectorsSearchBench: ParsableCommand {
       "load_seconds": loadSeconds, "batch_seconds": batchSeconds, "batch_cpu_seconds": batchCPU,
       "queries_per_second": Double(batch.count) / batchSeconds,
       "single_median_ms": latencies.isEmpty ? 0 : latencies[latencies.count / 2] * 1000,
-      "threads": ProcessInfo.processInfo.activeProcessorCount,
+      "threads": Parallelism.defaultThreads,
     ]
     let data = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
     print(String(decoding: data, as: UTF8.self))
@@ -88,7 +88,7 @@ struct VectorsLoadBench: ParsableCommand {
     var words = 0
     var dimension = 0
     for _ in 0..<max(1, `repeat`) {
-      let start = Clock.now()
+      let start = MonotonicClock.now()
       let wv = try WordVectors.load(contentsOf: file)
       if touch {
         var sum: Float = 0
@@ -96,7 +96,7 @@ struct VectorsLoadBench: ParsableCommand {
         _ = wv.words
         if sum.isNaN { print("") }
       }
-      best = min(best, Clock.now() - start)
+      best = min(best, MonotonicClock.now() - start)
       words = wv.count
       dimension = wv.dimension
     }
@@ -124,9 +124,9 @@ struct VectorsFuzzBench: ParsableCommand {
     let dir = NSTemporaryDirectory() + "embeddingkit-fuzz-\(getpid())"
     defer { try? FileManager.default.removeItem(atPath: dir) }
     var fuzzer = _VectorFileFuzzer(seed: seed)
-    let start = Clock.now()
+    let start = MonotonicClock.now()
     let summary = try fuzzer.run(files: files, directory: dir)
-    print("\(summary) in \(String(format: "%.1f", Clock.now() - start)) s, no crash")
+    print("\(summary) in \(String(format: "%.1f", MonotonicClock.now() - start)) s, no crash")
   }
 }
 

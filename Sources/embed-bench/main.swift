@@ -18,7 +18,7 @@ struct EmbedBench: ParsableCommand {
       Word2VecBench.self,
 
       // Word vectors
-      VectorsSearchBench.self, VectorsLoadBench.self, VectorsFuzzBench.self,
+      VectorsSearchBench.self, VectorsLoadBench.self, VectorsFuzzBench.self, FuzzBench.self,
 
       // Input embeddings
       InputLayerBench.self,

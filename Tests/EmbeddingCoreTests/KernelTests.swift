@@ -16,6 +16,22 @@ import Testing
     #expect(zip(y, expectedAxpy).allSatisfy { abs($0 - $1) < 1e-6 })
   }
 
+  @Test(arguments: [0, 1, 7, 8, 15, 16, 17, 100, 300])
+  func addMatchesTheScalarLoopOutOfPlaceAndInPlace(n: Int) {
+    var rng = SeededGenerator(seed: UInt64(n) + 99)
+    let x = (0..<n).map { _ in rng.nextFloat() - 0.5 }
+    var y = (0..<n).map { _ in rng.nextFloat() - 0.5 }
+    let expected = zip(x, y).map { $0 + $1 }
+    var o = [Float](repeating: .nan, count: n)
+    o.withUnsafeMutableBufferPointer { VectorKernels.add(x, y, into: $0.baseAddress!, n) }
+    #expect(o == expected)
+    // Accumulate in place (y += x), from an unaligned start.
+    y.withUnsafeMutableBufferPointer { yb in
+      VectorKernels.add(x, yb.baseAddress!, into: yb.baseAddress!, n)
+    }
+    #expect(y == expected)
+  }
+
   @Test func normalizeGivesUnitLength() {
     var v: [Float] = [3, 4]
     let n = v.withUnsafeMutableBufferPointer { VectorKernels.normalize($0.baseAddress!, 2) }

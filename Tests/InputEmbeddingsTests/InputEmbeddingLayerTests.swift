@@ -116,7 +116,7 @@ import Testing
     #expect(l.tokenEmbedding.gradient!.row(0).allSatisfy { $0 == 0 })
     #expect(l.tokenEmbedding.gradient!.row(2).allSatisfy { $0 == 1 })
     #expect(l.positionEmbedding.gradient!.row(0).allSatisfy { $0 == 1 })  // positions still learn
-    var sgd = Optimizer.sgd(learningRate: 0.5)
+    var sgd = GradientOptimizer.sgd(learningRate: 0.5)
     sgd.step([l.tokenEmbedding])
     #expect(l.tokenEmbedding.weights.row(0).allSatisfy { $0 == 0 })
   }
@@ -130,7 +130,7 @@ import Testing
     try l.backward([4, 5], batchSize: 1, contextLength: 2, outputGradient: g)
     #expect(l.tokenEmbedding.gradient == nil)
     #expect(l.positionEmbedding.gradient != nil)
-    var adam = Optimizer.adamW(learningRate: 0.1)
+    var adam = GradientOptimizer.adamW(learningRate: 0.1)
     adam.step([l.tokenEmbedding, l.positionEmbedding])
     #expect(relativeError(before, l.tokenEmbedding.weights) == 0)
   }

@@ -48,8 +48,8 @@ import Testing
     let y = (0..<60).map { _ in Double(rng.nextGaussian()) }
     var config = TSNE.Configuration()
     config.theta = 0
-    let exact = Optimizer(p: p, y: y, n: 30, method: .exact, config: config)
-    let bh = Optimizer(p: p, y: y, n: 30, method: .barnesHut, config: config)
+    let exact = TSNEOptimizer(p: p, y: y, n: 30, method: .exact, config: config)
+    let bh = TSNEOptimizer(p: p, y: y, n: 30, method: .barnesHut, config: config)
     let a = SharedBuffer<Double>(count: 60, value: 0)
     let b = SharedBuffer<Double>(count: 60, value: 0)
     let za = exact.repulsiveForces(into: a)

@@ -92,7 +92,8 @@ public final class EmbeddingTable: @unchecked Sendable {
     let blocks = (rows + blockRows - 1) / blockRows
     let base = weights.baseAddress
     let total = rows
-    ParallelWork.forEachChunk(blocks, work: rows * c, minimumWork: 1 << 20) { range in
+    parallelChunks(blocks, pieces: Parallelism.pieces(work: rows * c, minimumWork: 1 << 20)) {
+      _, range in
       for block in range {
         var rng = SeededGenerator.stream(seed: seed, index: block)
         let lower = block * blockRows

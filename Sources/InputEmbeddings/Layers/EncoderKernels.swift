@@ -1,3 +1,4 @@
+import EmbeddingCore
 /// The token + position embedding kernels (forward and backward), llm.c's `encoder_forward` /
 /// `encoder_backward` in Swift.
 ///
@@ -16,14 +17,14 @@ enum EncoderKernels {
     out: UnsafeMutablePointer<Float>, ids: UnsafePointer<Int32>, wte: UnsafePointer<Float>,
     wpe: UnsafePointer<Float>, batch B: Int, context T: Int, channels C: Int
   ) {
-    ParallelWork.forEachChunk(C, granule: 16, work: B * T * C) { cols in
+    parallelChunks(C, pieces: Parallelism.pieces(work: B * T * C), granule: 16) { _, cols in
       let c0 = cols.lowerBound
       let n = cols.count
       for t in 0..<T {
         let p = wpe + t * C + c0
         for b in 0..<B {
           let bt = b * T + t
-          addRows(wte + Int(ids[bt]) * C + c0, p, into: out + bt * C + c0, n)
+          VectorKernels.add(wte + Int(ids[bt]) * C + c0, p, into: out + bt * C + c0, n)
         }
       }
     }
@@ -43,7 +44,7 @@ enum EncoderKernels {
     paddingID: Int32, batch B: Int, context T: Int, channels C: Int
   ) {
     guard dwte != nil || dwpe != nil else { return }
-    ParallelWork.forEachChunk(C, granule: 16, work: B * T * C) { cols in
+    parallelChunks(C, pieces: Parallelism.pieces(work: B * T * C), granule: 16) { _, cols in
       // One pass over dout: each 16-float block of dout[b,t] is scattered into its dwte row
       // and summed over b in registers, so dwpe[t] is written once per t, not B times.
       let rows = UnsafeMutablePointer<UnsafeMutablePointer<Float>?>.allocate(capacity: B)
@@ -104,64 +105,6 @@ enum EncoderKernels {
           c += 1
         }
       }
-    }
-  }
-
-  /// o[i] = x[i] + y[i].
-  @inline(__always)
-  static func addRows(
-    _ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, into o: UnsafeMutablePointer<Float>,
-    _ n: Int
-  ) {
-    let rx = UnsafeRawPointer(x)
-    let ry = UnsafeRawPointer(y)
-    let ro = UnsafeMutableRawPointer(o)
-    var i = 0
-    while i + 16 <= n {
-      let a0 = rx.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
-      let a1 = rx.loadUnaligned(fromByteOffset: (i + 8) * 4, as: SIMD8<Float>.self)
-      let b0 = ry.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
-      let b1 = ry.loadUnaligned(fromByteOffset: (i + 8) * 4, as: SIMD8<Float>.self)
-      ro.storeBytes(of: a0 + b0, toByteOffset: i * 4, as: SIMD8<Float>.self)
-      ro.storeBytes(of: a1 + b1, toByteOffset: (i + 8) * 4, as: SIMD8<Float>.self)
-      i += 16
-    }
-    while i + 8 <= n {
-      let a = rx.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
-      let b = ry.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
-      ro.storeBytes(of: a + b, toByteOffset: i * 4, as: SIMD8<Float>.self)
-      i += 8
-    }
-    while i < n {
-      o[i] = x[i] + y[i]
-      i += 1
-    }
-  }
-
-  /// y[i] += x[i].
-  @inline(__always)
-  static func accumulate(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, _ n: Int) {
-    let rx = UnsafeRawPointer(x)
-    let ry = UnsafeMutableRawPointer(y)
-    var i = 0
-    while i + 16 <= n {
-      let a0 = rx.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
-      let a1 = rx.loadUnaligned(fromByteOffset: (i + 8) * 4, as: SIMD8<Float>.self)
-      let b0 = ry.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
-      let b1 = ry.loadUnaligned(fromByteOffset: (i + 8) * 4, as: SIMD8<Float>.self)
-      ry.storeBytes(of: a0 + b0, toByteOffset: i * 4, as: SIMD8<Float>.self)
-      ry.storeBytes(of: a1 + b1, toByteOffset: (i + 8) * 4, as: SIMD8<Float>.self)
-      i += 16
-    }
-    while i + 8 <= n {
-      let a = rx.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
-      let b = ry.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
-      ry.storeBytes(of: a + b, toByteOffset: i * 4, as: SIMD8<Float>.self)
-      i += 8
-    }
-    while i < n {
-      y[i] += x[i]
-      i += 1
     }
   }
 }

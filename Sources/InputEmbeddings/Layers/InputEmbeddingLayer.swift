@@ -35,7 +35,8 @@ public final class InputEmbeddingLayer: @unchecked Sendable {
   ///
   /// - Parameters:
   ///   - paddingID: a token ID whose row stays zero and never receives gradient.
-  ///   - memoryLimit: bytes the layer (weights + gradients) may use; default: physical memory.
+  ///   - memoryLimit: bytes the layer (weights + gradients) may use; default:
+  ///     `MemoryLimit.current()` (physical and available memory, `ulimit -v`, cgroup limit).
   /// - Throws: `EmbeddingError.invalidArgument` for sizes out of range, `.outOfMemory` if the
   ///   estimate exceeds `memoryLimit`.
   public init(

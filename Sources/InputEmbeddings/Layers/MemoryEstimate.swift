@@ -7,7 +7,7 @@ import Foundation
 /// let e = MemoryEstimate.inputLayer(vocabularySize: 50_257, contextLength: 2_048,
 ///                                   dimension: 12_288, batchSize: 8, training: true)
 /// print(e)            // token embedding 2.3 GiB, token gradient 2.3 GiB, …
-/// try e.check()       // throws .outOfMemory if it exceeds physical memory
+/// try e.check()       // throws .outOfMemory if it exceeds what can be allocated
 /// ```
 public struct MemoryEstimate: Sendable, CustomStringConvertible {
   /// The parts, in allocation order, with their sizes in bytes.
@@ -40,13 +40,15 @@ public struct MemoryEstimate: Sendable, CustomStringConvertible {
     return MemoryEstimate(parts: parts)
   }
 
-  /// Throws `EmbeddingError.outOfMemory` if `total` exceeds `limit` (default: physical memory).
+  /// Throws `EmbeddingError.outOfMemory` if `total` exceeds `limit` (default:
+  /// `MemoryLimit.current()`, the tightest of physical and available memory, `ulimit -v` and
+  /// the cgroup limit).
   public func check(limit: Int? = nil) throws {
-    let available = limit ?? Int(clamping: ProcessInfo.processInfo.physicalMemory)
-    if total > available {
+    let available = limit.map { MemoryLimit(bytes: $0, source: "the limit given") } ?? .current()
+    if total > available.bytes {
       throw EmbeddingError.outOfMemory(
         requestedBytes: total,
-        reason: "more than the \(ByteCount.format(available)) available (\(self)); use a "
+        reason: "more than the \(available) that can be allocated (\(self)); use a "
           + "smaller vocabulary, dimension, context or batch")
     }
   }

@@ -133,18 +133,18 @@ public final class LanguageModelTrainer {
   ///
   /// `onEvaluation` is called as each one is made.
   public func train(
-    optimizer: Optimizer, progress: ProgressHandler? = nil,
+    optimizer: GradientOptimizer, progress: ProgressHandler? = nil,
     cancellation: CancellationToken? = nil,
     onEvaluation: (TrainingEvaluation) -> Void = { _ in }
   ) throws -> [TrainingEvaluation] {
     var optimizer = optimizer
-    let start = Clock.now()
+    let start = MonotonicClock.now()
     let perEpoch = min(loader.batchCount, options.maximumStepsPerEpoch ?? Int.max)
     let totalSteps = perEpoch * options.epochs
     var curve = [
       TrainingEvaluation(
         epoch: 0, step: 0, trainingLoss: nil, validationLoss: try validationLoss(),
-        seconds: Clock.now() - start)
+        seconds: MonotonicClock.now() - start)
     ]
     onEvaluation(curve[0])
     var step = 0
@@ -154,7 +154,7 @@ public final class LanguageModelTrainer {
       let e = TrainingEvaluation(
         epoch: epoch, step: step,
         trainingLoss: sinceEvaluation.loss / Double(max(1, sinceEvaluation.steps)),
-        validationLoss: try validationLoss(), seconds: Clock.now() - start)
+        validationLoss: try validationLoss(), seconds: MonotonicClock.now() - start)
       sinceEvaluation = (0, 0)
       curve.append(e)
       onEvaluation(e)
@@ -169,7 +169,7 @@ public final class LanguageModelTrainer {
         step += 1
         sinceEvaluation.loss += loss
         sinceEvaluation.steps += 1
-        let now = Clock.now()
+        let now = MonotonicClock.now()
         if let progress, now - lastReport > 0.1 || step == totalSteps {
           lastReport = now
           progress(

@@ -54,33 +54,3 @@ public struct NextTokenData: Sendable {
     otherFraction = ids.isEmpty ? 0 : Double(rare) / Double(ids.count)
   }
 }
-
-/// GPT-2's printable spelling of token bytes (`" the"` → `"Ġthe"`), as in `encoder.json`.
-///
-/// Printable bytes `!`…`~`, `¡`…`¬`, `®`…`ÿ` stand for themselves; the other 68 byte values map
-/// to U+0100 upward. The spelling has no whitespace, so token vectors can be saved in word2vec
-/// and GloVe formats, and it reads back to the same bytes.
-///
-/// ```swift
-/// GPT2ByteSpelling.spell(Array(" the".utf8))   // "Ġthe"
-/// ```
-public enum GPT2ByteSpelling {
-  private static let table: [Character] = {
-    var printable = Array(33...126) + Array(161...172) + Array(174...255)
-    var table = [Character](repeating: " ", count: 256)
-    var next = 256
-    let set = Set(printable)
-    for b in 0..<256 where !set.contains(b) {
-      printable.append(b)
-      table[b] = Character(Unicode.Scalar(UInt32(next))!)
-      next += 1
-    }
-    for b in set { table[b] = Character(Unicode.Scalar(UInt32(b))!) }
-    return table
-  }()
-
-  /// The spelling of `bytes`.
-  public static func spell(_ bytes: [UInt8]) -> String {
-    String(bytes.map { table[Int($0)] })
-  }
-}

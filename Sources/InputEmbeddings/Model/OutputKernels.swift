@@ -13,7 +13,8 @@ enum OutputKernels {
     _ logits: UnsafeMutablePointer<Float>, x: UnsafePointer<Float>, w: UnsafePointer<Float>,
     tokens N: Int, vocabulary V: Int, channels C: Int
   ) {
-    ParallelWork.forEachChunk(N, work: N * V * C, minimumWork: 1 << 18) { rows in
+    parallelChunks(N, pieces: Parallelism.pieces(work: N * V * C, minimumWork: 1 << 18)) {
+      _, rows in
       for n in rows {
         let xr = x + n * C
         let out = logits + n * V
@@ -43,7 +44,8 @@ enum OutputKernels {
   ) -> Double {
     let partial = UnsafeMutablePointer<Double>.allocate(capacity: N)
     defer { partial.deallocate() }
-    ParallelWork.forEachChunk(N, work: N * V * 8, minimumWork: 1 << 18) { rows in
+    parallelChunks(N, pieces: Parallelism.pieces(work: N * V * 8, minimumWork: 1 << 18)) {
+      _, rows in
       for n in rows {
         let row = logits + n * V
         var m = -Float.infinity
@@ -74,7 +76,8 @@ enum OutputKernels {
     _ dx: UnsafeMutablePointer<Float>, g: UnsafePointer<Float>, w: UnsafePointer<Float>,
     tokens N: Int, vocabulary V: Int, channels C: Int
   ) {
-    ParallelWork.forEachChunk(N, work: N * V * C, minimumWork: 1 << 18) { rows in
+    parallelChunks(N, pieces: Parallelism.pieces(work: N * V * C, minimumWork: 1 << 18)) {
+      _, rows in
       for n in rows {
         let out = dx + n * C
         out.update(repeating: 0, count: C)
@@ -101,7 +104,8 @@ enum OutputKernels {
   ) {
     let block = 16
     let blocks = (V + block - 1) / block
-    ParallelWork.forEachChunk(blocks, work: N * V * C, minimumWork: 1 << 18) { range in
+    parallelChunks(blocks, pieces: Parallelism.pieces(work: N * V * C, minimumWork: 1 << 18)) {
+      _, range in
       for b in range {
         let v0 = b * block
         let v1 = min(V, v0 + block)

@@ -44,7 +44,7 @@ public struct NeighbourLists: Sendable {
   /// - Complexity: O(n² · d) time, O(n · k) memory.
   public static func exact(
     points: Matrix, k requested: Int, metric: Metric = .squaredEuclidean,
-    threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+    threads: Int = Parallelism.defaultThreads,
     progress: ProgressHandler? = nil
   ) -> NeighbourLists {
     let n = points.rows
@@ -60,7 +60,7 @@ public struct NeighbourLists: Sendable {
     let outDist = SharedBuffer<Float>(count: n * k, value: 0)
     let cosine = metric == .cosine
     let counter = AtomicCounter()
-    let started = Clock.now()
+    let started = MonotonicClock.now()
     sqNorms.withUnsafeBufferPointer { norms in
       let norms = UnsafeSendable(norms)
       parallelFor(blocks, threads: threads) { b in
@@ -99,7 +99,7 @@ public struct NeighbourLists: Sendable {
           progress(
             ProgressReport(
               stage: "nearest neighbours", completed: done, total: n, unit: "points",
-              elapsed: Clock.now() - started))
+              elapsed: MonotonicClock.now() - started))
         }
       }
     }

@@ -47,7 +47,7 @@ public struct PCA: Sendable {
   /// - Complexity: exact O(n·d² + d²·p·iterations); randomised O(n·d·p·10), p = components + 10.
   public static func fit(
     _ points: Matrix, components: Int = 2, method: Method = .auto, seed: UInt64 = 1,
-    threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    threads: Int = Parallelism.defaultThreads
   ) throws(EmbeddingError) -> PCA {
     let n = points.rows
     let d = points.columns

@@ -69,7 +69,7 @@ public enum TSNE {
     /// Seeds random initialisation and the PCA start vectors (default 1).
     public var seed: UInt64 = 1
     /// Worker threads (default: all cores).
-    public var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    public var threads: Int = Parallelism.defaultThreads
     /// Compares rows by cosine (rows normalised first) instead of Euclidean distance (default
     /// false).
     public var cosine: Bool = false
@@ -118,7 +118,7 @@ public enum TSNE {
     }
     try InputCheck.requireFinite(points)
     var notes: [String] = []
-    let start = Clock.now()
+    let start = MonotonicClock.now()
     let method: Method =
       config.method == .auto ? (n <= config.exactThreshold ? .exact : .barnesHut) : config.method
     if method == .exact && n > 5000 {
@@ -139,18 +139,19 @@ public enum TSNE {
       points: points, k: k, metric: config.cosine ? .cosine : .squaredEuclidean,
       threads: config.threads, progress: progress)
     let p = Affinities(neighbours: knn, perplexity: perplexity, threads: config.threads)
-    let affinitySeconds = Clock.now() - start
+    let affinitySeconds = MonotonicClock.now() - start
 
     let y = try initialMap(points, config: config)
-    let optimizer = Optimizer(
+    let optimizer = TSNEOptimizer(
       p: p, y: y, n: n, method: method, config: config)
-    let optStart = Clock.now()
+    let optStart = MonotonicClock.now()
     let kl = try optimizer.run(progress: progress, cancellation: cancellation)
     let coords = Matrix(rows: n, columns: 2)
     for i in 0..<(2 * n) { coords.baseAddress[i] = Float(optimizer.y[i]) }
     return Result(
       coordinates: coords, klDivergence: kl, perplexity: perplexity, method: method,
-      affinitySeconds: affinitySeconds, optimizationSeconds: Clock.now() - optStart, notes: notes)
+      affinitySeconds: affinitySeconds, optimizationSeconds: MonotonicClock.now() - optStart,
+      notes: notes)
   }
 
   private static func initialMap(_ points: Matrix, config: Configuration) throws(EmbeddingError)

@@ -37,7 +37,7 @@ public enum UMAP {
     /// Seeds the negative sampling (default 1).
     public var seed: UInt64 = 1
     /// Threads for the neighbour search (default: all cores).
-    public var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    public var threads: Int = Parallelism.defaultThreads
 
     /// The defaults.
     public init() {}
@@ -124,7 +124,7 @@ public enum UMAP {
     let perNegative = perSample.map { $0 / rate }
     var nextSample = perSample
     var nextNegative = perNegative
-    let started = Clock.now()
+    let started = MonotonicClock.now()
     func clip(_ g: Float) -> Float { max(-4, min(4, g)) }
     y.withUnsafeMutableBufferPointer { yb in
       let y = yb.baseAddress!
@@ -171,7 +171,7 @@ public enum UMAP {
           progress(
             ProgressReport(
               stage: "UMAP", completed: epoch + 1, total: epochs, unit: "epochs",
-              elapsed: Clock.now() - started))
+              elapsed: MonotonicClock.now() - started))
         }
       }
     }

@@ -9,21 +9,21 @@ extension BytePairEncoder {
   /// ```swift
   /// let ids = try encoder.encodeBatch(documents, threads: 2)
   /// ```
-  /// - Parameter threads: worker threads (default: the active processor count).
+  /// - Parameter threads: worker threads (default: `Parallelism.defaultThreads`).
   /// - Throws: like `encode`; the first error raised by any text.
   /// - Complexity: O(total bytes / threads).
   public func encodeBatch(
     _ texts: [String], allowedSpecial: SpecialTokenSet = .none,
     disallowedSpecial: SpecialTokenSet = .all,
-    threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    threads: Int = Parallelism.defaultThreads
   ) throws -> [[Int]] {
     let results = ParallelSlots<[Int]>(count: texts.count, initial: [])
     let failure = FirstError()
     let workers = max(1, min(threads, texts.count))
     // Contiguous ranges, several per worker, so uneven lengths still balance.
     let chunks = min(texts.count, workers * 8)
-    DispatchQueue.concurrentPerform(iterations: max(chunks, 1)) { chunk in
-      guard chunks > 0 else { return }
+    // Contiguous ranges on `workers` threads (worker w takes chunks w, w + workers, …).
+    parallelFor(chunks, threads: workers) { chunk in
       let lower = texts.count * chunk / chunks
       let upper = texts.count * (chunk + 1) / chunks
       workspaces.with { workspace in

@@ -29,7 +29,7 @@ extension BytePairEncoder {
     var readBuffer = [UInt8](repeating: 0, count: chunk)
     var finished = false
     var bytesDone = 0
-    let started = Clock.now()
+    let started = MonotonicClock.now()
     var out: [Int] = []
     try workspaces.with { workspace in
       while !finished {
@@ -58,7 +58,7 @@ extension BytePairEncoder {
         progress?(
           ProgressReport(
             stage: "encoding", completed: bytesDone, unit: "bytes",
-            elapsed: Clock.now() - started))
+            elapsed: MonotonicClock.now() - started))
       }
     }
   }

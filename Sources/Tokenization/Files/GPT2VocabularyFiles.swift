@@ -8,22 +8,6 @@ import Foundation
 /// let ranks = try GPT2VocabularyFiles.read(encoderJSON: "gpt2/encoder.json", vocabBPE: "gpt2/vocab.bpe")
 /// ```
 public enum GPT2VocabularyFiles {
-  /// GPT-2's map from printable characters back to bytes: the printable bytes stand for
-  /// themselves, the other 68 are shifted to U+0100 upward (a space is `Ġ`).
-  static let unicodeToByte: [Unicode.Scalar: UInt8] = {
-    var printable = Array(0x21...0x7E) + Array(0xA1...0xAC) + Array(0xAE...0xFF)
-    let printableSet = Set(printable)
-    var map: [Unicode.Scalar: UInt8] = [:]
-    for b in printable { map[Unicode.Scalar(UInt8(b))] = UInt8(b) }
-    var shifted = 0
-    for b in 0..<256 where !printableSet.contains(b) {
-      map[Unicode.Scalar(UInt32(256 + shifted))!] = UInt8(b)
-      printable.append(b)
-      shifted += 1
-    }
-    return map
-  }()
-
   /// The 50,256 mergeable ranks of GPT-2 (the special `<|endoftext|>` is left out).
   ///
   /// The IDs come from `encoder.json`; every merge rule of `vocab.bpe` is checked against
@@ -94,7 +78,7 @@ public enum GPT2VocabularyFiles {
   static func decode(_ token: String) -> [UInt8]? {
     var bytes: [UInt8] = []
     for scalar in token.unicodeScalars {
-      guard let b = unicodeToByte[scalar] else { return nil }
+      guard let b = GPT2ByteSpelling.byte(of: scalar) else { return nil }
       bytes.append(b)
     }
     return bytes.isEmpty ? nil : bytes

@@ -41,7 +41,7 @@ public struct BytePairTrainer: Sendable {
     let stream = try ByteStream(path: path)
     var pending: [UInt8] = []
     var buffer = [UInt8](repeating: 0, count: 1 << 20)
-    let started = Clock.now()
+    let started = MonotonicClock.now()
     var done = 0
     while true {
       let n = try stream.read(into: &buffer)
@@ -59,7 +59,7 @@ public struct BytePairTrainer: Sendable {
         progress?(
           ProgressReport(
             stage: "counting pieces", completed: done, unit: "bytes",
-            elapsed: Clock.now() - started))
+            elapsed: MonotonicClock.now() - started))
       }
       if n == 0 { break }
     }
@@ -87,7 +87,7 @@ public struct BytePairTrainer: Sendable {
     var tokens: [[UInt8]] = (0..<256).map { [UInt8($0)] }
     var known: [[UInt8]: Int32] = [:]
     for (id, token) in tokens.enumerated() { known[token] = Int32(id) }
-    let started = Clock.now()
+    let started = MonotonicClock.now()
     let target = vocabularySize - 256
     var mergesDone = 0
     while tokens.count < vocabularySize {
@@ -110,13 +110,13 @@ public struct BytePairTrainer: Sendable {
         progress?(
           ProgressReport(
             stage: "merging", completed: tokens.count - 256, total: target, unit: "tokens",
-            elapsed: Clock.now() - started))
+            elapsed: MonotonicClock.now() - started))
       }
     }
     progress?(
       ProgressReport(
         stage: "merging", completed: tokens.count - 256, total: target, unit: "tokens",
-        elapsed: Clock.now() - started))
+        elapsed: MonotonicClock.now() - started))
     return tokens.enumerated().map { ($0.element, $0.offset) }
   }
 }

@@ -12,18 +12,24 @@ struct CorpusReader {
   let chunkWords: Int
 
   /// Runs `epochs` passes, then closes the queue (with the error, if any).
+  ///
+  /// Each file's identity (inode, size, modification time) is taken before the first pass and
+  /// checked after every pass: a corpus truncated, rewritten or replaced during training stops
+  /// the run with `EmbeddingError.io` instead of silently training on fewer words.
   func run(epochs: Int, queue: ChunkQueue) {
     do {
       var sink = IDSink(
         table: vocabulary.table, queue: queue, maxSentenceLength: maxSentenceLength,
         chunkWords: chunkWords)
+      let identities = try corpora.map { try FileIdentity(path: $0) }
       outer: for _ in 0..<epochs {
-        for path in corpora {
+        for (path, identity) in zip(corpora, identities) {
           var scanner = try CorpusScanner(path: path)
           defer { scanner.close() }
           while try !scanner.scan(into: &sink) {
             if sink.stopped { break outer }
           }
+          try identity.checkUnchanged()
           sink.endOfLine()  // a file's last line needs no newline
         }
       }
@@ -81,5 +87,49 @@ private struct IDSink: CorpusSink {
   mutating func shouldStop() -> Bool {
     if queue.isStopped { stopped = true }
     return stopped
+  }
+}
+
+/// A file's inode, size and modification time, to notice a corpus changed during training.
+struct FileIdentity: Equatable {
+  let path: String
+  let device: UInt64
+  let inode: UInt64
+  let size: Int64
+  let modifiedSeconds: Int
+  let modifiedNanoseconds: Int
+
+  /// Reads the identity of `path` now.
+  init(path: String) throws {
+    var info = stat()
+    guard stat(path, &info) == 0 else {
+      throw EmbeddingError.io(path: path, reason: String(cString: strerror(errno)))
+    }
+    self.path = path
+    device = UInt64(info.st_dev)
+    inode = UInt64(info.st_ino)
+    size = Int64(info.st_size)
+    #if canImport(Darwin)
+      modifiedSeconds = Int(info.st_mtimespec.tv_sec)
+      modifiedNanoseconds = Int(info.st_mtimespec.tv_nsec)
+    #else
+      modifiedSeconds = Int(info.st_mtim.tv_sec)
+      modifiedNanoseconds = Int(info.st_mtim.tv_nsec)
+    #endif
+  }
+
+  /// Throws `EmbeddingError.io` if the file at `path` is no longer this one, unchanged.
+  func checkUnchanged() throws {
+    let now = try FileIdentity(path: path)
+    guard now != self else { return }
+    let what =
+      now.inode != inode || now.device != device
+      ? "was replaced by another file"
+      : now.size != size ? "changed size from \(size) to \(now.size) bytes" : "was modified"
+    throw EmbeddingError.io(
+      path: path,
+      reason: "the corpus \(what) during training, so the words trained no longer match the "
+        + "vocabulary pass; leave corpus files untouched while `embed train` runs (copy them first)"
+    )
   }
 }

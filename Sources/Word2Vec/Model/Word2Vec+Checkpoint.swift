@@ -101,6 +101,12 @@ extension Word2Vec {
       }
       var fields: [Int] = []
       for _ in 0..<8 { fields.append(Int(try reader.value() as UInt32)) }
+      for (index, name) in [(0, "architecture"), (4, "hierarchical softmax"), (5, "CBOW mean")]
+      where fields[index] > 1 {
+        throw EmbeddingError.malformed(
+          path: path, location: "byte \(12 + 4 * index)",
+          reason: "bad \(name) flag \(fields[index]) (0 or 1; file damaged?)")
+      }
       var config = Word2VecConfiguration(architecture: fields[0] == 0 ? .skipGram : .cbow)
       config.dimension = fields[1]
       config.window = fields[2]
@@ -113,9 +119,9 @@ extension Word2Vec {
       config.alpha = try reader.value()
       config.minAlpha = try reader.value()
       config.seed = try reader.value()
-      let epochs = Int(try reader.value() as UInt64)
-      let words = Int(try reader.value() as UInt64)
-      let v = Int(try reader.value() as UInt64)
+      let epochs = try reader.count()
+      let words = try reader.count()
+      let v = try reader.count()
       do { try config.validate() } catch {
         throw EmbeddingError.malformed(
           path: path, location: "byte 12", reason: "invalid settings: \(error)")
@@ -136,12 +142,35 @@ extension Word2Vec {
             path: path, location: "byte \(at)", reason: "a word is not valid UTF-8")
         }
         vocabularyWords.append(word)
-        counts.append(Int(try reader.value() as UInt64))
+        counts.append(try reader.count())
       }
       let vocabulary: Word2VecVocabulary
       do { vocabulary = try Word2VecVocabulary(words: vocabularyWords, counts: counts) } catch {
         throw EmbeddingError.malformed(path: path, location: "vocabulary", reason: "\(error)")
       }
+      // Rows are stored in vocabulary order (most frequent first); a damaged count would
+      // reorder the words and silently attach them to other words' vectors.
+      guard vocabulary.words == vocabularyWords else {
+        throw EmbeddingError.malformed(
+          path: path, location: "vocabulary",
+          reason: "the word counts are not in descending order (file damaged?)")
+      }
+      // The matrices must be in the file before they are allocated (a damaged size must not
+      // allocate terabytes), and must fit in memory.
+      let floats =
+        v * config.dimension * (1 + (config.negative > 0 ? 1 : 0))
+        + (config.hierarchicalSoftmax ? max(v - 1, 1) * config.dimension : 0)
+      guard floats <= (raw.count - reader.offset) / 4 else {
+        throw EmbeddingError.malformed(
+          path: path, location: "byte \(reader.offset)",
+          reason: "the file ends early: \(v) words × \(config.dimension) dimensions need "
+            + "\(floats * 4) bytes of weights (truncated model?)")
+      }
+      try MemoryLimit.current().check(
+        bytes: ModelWeights.byteCount(
+          rows: v, dimension: config.dimension, negative: config.negative > 0,
+          hierarchical: config.hierarchicalSoftmax), what: "the model \(path)",
+        remedy: "free memory or raise the limit")
       let weights = ModelWeights(
         rows: v, dimension: config.dimension, negative: config.negative > 0,
         hierarchical: config.hierarchicalSoftmax)
@@ -153,6 +182,12 @@ extension Word2Vec {
         block.withUnsafeBytes { b in
           weights.copy(b.bindMemory(to: Float.self).baseAddress!, into: matrix, rows: rows)
         }
+      }
+      guard weights.allFinite() else {
+        throw EmbeddingError.malformed(
+          path: path, location: "weights",
+          reason: "the model holds NaN or infinite weights (file damaged, or saved from a "
+            + "diverged run); retrain it")
       }
       guard Array(try reader.bytes(8)) == checkpointTrailer else {
         throw EmbeddingError.malformed(
@@ -211,6 +246,18 @@ private struct CheckpointReader {
   mutating func value<T: FixedWidthInteger>() throws -> T {
     let d = try bytes(MemoryLayout<T>.size)
     return d.withUnsafeBytes { T(littleEndian: $0.loadUnaligned(as: T.self)) }
+  }
+
+  /// A UInt64 count that must fit in `Int`.
+  mutating func count() throws -> Int {
+    let at = offset
+    let raw: UInt64 = try value()
+    guard let n = Int(exactly: raw) else {
+      throw EmbeddingError.malformed(
+        path: path, location: "byte \(at)",
+        reason: "the count \(raw) is too large (file damaged?)")
+    }
+    return n
   }
 
   mutating func value() throws -> Double {

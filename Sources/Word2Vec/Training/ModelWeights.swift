@@ -66,6 +66,28 @@ final class ModelWeights: @unchecked Sendable {
     }
   }
 
+  /// True if every weight is finite (false after a diverged run or a damaged file).
+  ///
+  /// - Complexity: O(rows × dimension).
+  func allFinite() -> Bool {
+    for (matrix, r) in [
+      (input, rows), (outputNegative, rows), (outputHierarchical, max(rows - 1, 1)),
+    ] {
+      guard let matrix else { continue }
+      // Any NaN or ±inf makes the product NaN: one multiply per weight, no branch per element.
+      var acc = SIMD8<Float>()
+      let n = r * stride
+      let raw = UnsafeRawPointer(matrix)
+      var off = 0
+      while off < n * 4 {
+        acc += raw.load(fromByteOffset: off, as: SIMD8<Float>.self) * 0
+        off += 32
+      }
+      if !acc.sum().isFinite { return false }
+    }
+    return true
+  }
+
   /// Copies `rows × dimension` floats (unpadded, row-major) into `matrix` of this model.
   func copy(_ source: UnsafePointer<Float>, into target: UnsafeMutablePointer<Float>, rows: Int) {
     for r in 0..<rows {

@@ -30,7 +30,7 @@ final class TrainingProgress: @unchecked Sendable {
     self.stage = stage
     self.handler = handler
     self.cancellation = cancellation
-    start = Clock.now()
+    start = MonotonicClock.now()
     lastReport = start
   }
 
@@ -47,7 +47,7 @@ final class TrainingProgress: @unchecked Sendable {
     lossSum += loss
     lossPairs += pairs
     let done = wordsDone
-    let now = Clock.now()
+    let now = MonotonicClock.now()
     var report: ProgressReport?
     if handler != nil && now - lastReport >= 0.2 {
       lastReport = now
@@ -75,7 +75,7 @@ final class TrainingProgress: @unchecked Sendable {
   func finish() -> ProgressReport {
     lock.lock()
     defer { lock.unlock() }
-    let report = makeReport(now: Clock.now())
+    let report = makeReport(now: MonotonicClock.now())
     handler?(report)
     return report
   }

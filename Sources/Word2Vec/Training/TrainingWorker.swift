@@ -7,6 +7,12 @@ typealias FloatRow = UnsafeMutablePointer<Float>
 /// One training thread's state: its random generator, scratch buffers and the kernels for
 /// skip-gram and CBOW steps. Nothing here allocates once created.
 ///
+/// The score and update loops stay here rather than in `VectorKernels`: they are fused
+/// (four inputs share each output load; the rank-B update writes Δinput and the output row in
+/// one pass) over 64-byte-aligned rows padded to whole `SIMD8` chunks, and measured faster than
+/// sequences of `dot`/`axpy` calls (see BENCHMARKS.md, Word2Vec). Plain row additions use
+/// `VectorKernels.add`.
+///
 /// Skip-gram uses the pWord2Vec scheme (Ji et al. 2016, "Parallelizing Word2Vec in Shared and
 /// Distributed Memory"): the B context words of one window are trained against ONE shared set
 /// of output rows (the centre word's positive row, its K negatives, and/or its Huffman path).
@@ -21,6 +27,8 @@ struct TrainingWorker {
   /// Σ loss and number of scored pairs since the last report.
   var loss: Double = 0
   var lossPairs = 0
+  /// Scores that were NaN or infinite (the weights diverged); 0 in a healthy run.
+  var nonFiniteScores = 0
 
   private let chunks: Int  // SIMD8 chunks per row
   private let stride: Int
@@ -165,11 +173,19 @@ struct TrainingWorker {
   }
 
   /// (label - σ(f)) · alpha, with σ from the table (saturated outside ±6), and the pair's loss.
+  ///
+  /// A non-finite score (weights overflowed: the learning rate is too high and training
+  /// diverged) gives no update and is counted in `nonFiniteScores`; the trainer stops on it.
   @inline(__always)
   private mutating func gradient(_ f: Float, label: Float, alpha: Float) -> Float {
+    guard f.isFinite else {
+      nonFiniteScores += 1
+      return 0
+    }
     let size = SigmoidTable.size
-    var index = Int((f + SigmoidTable.maxExp) * SigmoidTable.scale)
-    index = min(max(index, 0), size)
+    // Clamp in Float first: a huge finite score must not overflow the Int conversion.
+    let x = min(max(f, -SigmoidTable.maxExp), SigmoidTable.maxExp)
+    let index = min(max(Int((x + SigmoidTable.maxExp) * SigmoidTable.scale), 0), size)
     // -log σ(f) for a positive pair, -log σ(-f) for a negative one.
     loss += Double(tables.negLogSigmoid[label > 0 ? index : size - index])
     lossPairs += 1
@@ -265,16 +281,8 @@ struct TrainingWorker {
     }
     // Apply the accumulated input updates.
     for j in 0..<b {
-      let row = UnsafeMutableRawPointer(contextRows[j])
-      let d = delta + j * rowBytes
-      var off = 0
-      for _ in 0..<chunks {
-        let x = row.load(fromByteOffset: off, as: SIMD8<Float>.self)
-        row.storeBytes(
-          of: x + d.load(fromByteOffset: off, as: SIMD8<Float>.self), toByteOffset: off,
-          as: SIMD8<Float>.self)
-        off += 32
-      }
+      let d = scratch + j * stride
+      VectorKernels.add(contextRows[j], d, into: contextRows[j], stride)
     }
   }
 
@@ -335,16 +343,7 @@ struct TrainingWorker {
         off += 32
       }
     }
-    for j in 0..<b {
-      let row = UnsafeMutableRawPointer(contextRows[j])
-      off = 0
-      for _ in 0..<chunks {
-        let x = row.load(fromByteOffset: off, as: SIMD8<Float>.self)
-        row.storeBytes(
-          of: x + delta.load(fromByteOffset: off, as: SIMD8<Float>.self), toByteOffset: off,
-          as: SIMD8<Float>.self)
-        off += 32
-      }
-    }
+    let deltaRow = scratch + stride
+    for j in 0..<b { VectorKernels.add(contextRows[j], deltaRow, into: contextRows[j], stride) }
   }
 }

@@ -46,7 +46,15 @@ public final class Word2VecVocabulary: @unchecked Sendable {
     }
     self.words = order.map { words[$0] }
     self.counts = order.map { counts[$0] }
-    self.totalWords = self.counts.reduce(0, +)
+    var total = 0
+    for c in self.counts {
+      let (sum, overflow) = total.addingReportingOverflow(c)
+      guard !overflow else {
+        throw EmbeddingError.invalidArgument("vocabulary counts add up to more than \(Int.max)")
+      }
+      total = sum
+    }
+    self.totalWords = total
     self.table = table
   }
 
@@ -157,8 +165,8 @@ private struct CountingSink: CorpusSink {
   var prunings = 0
   var pruneThreshold = 1
   var cancelled = false
-  let start = Clock.now()
-  var lastReport = Clock.now()
+  let start = MonotonicClock.now()
+  var lastReport = MonotonicClock.now()
 
   init(maxVocabulary: Int?, progress: ProgressHandler?, cancellation: CancellationToken?) {
     self.maxVocabulary = maxVocabulary
@@ -187,7 +195,7 @@ private struct CountingSink: CorpusSink {
       cancelled = true
       return true
     }
-    let now = Clock.now()
+    let now = MonotonicClock.now()
     if let progress, now - lastReport > 0.25 {
       lastReport = now
       progress(

@@ -97,7 +97,7 @@ extension WordVectors {
     // Answered in chunks so a progress handler hears about long evaluations.
     var answers: [[Neighbour]] = []
     answers.reserveCapacity(questions.count)
-    let start = Clock.now()
+    let start = MonotonicClock.now()
     let chunk = 2048
     for lo in stride(from: 0, to: questions.count, by: chunk) {
       let part = questions[lo..<min(questions.count, lo + chunk)]
@@ -110,7 +110,7 @@ extension WordVectors {
       progress?(
         ProgressReport(
           stage: "analogies", completed: answers.count, total: questions.count, unit: "questions",
-          elapsed: Clock.now() - start))
+          elapsed: MonotonicClock.now() - start))
     }
 
     let words = self.words

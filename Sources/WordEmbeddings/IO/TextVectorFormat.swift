@@ -95,13 +95,12 @@ enum TextVectorFormat {
     }
     let matrix = Matrix(rows: rows, columns: dim)
     let columns = dim
-    let blockCount = max(1, min(rows / 2048, ProcessInfo.processInfo.activeProcessorCount * 4))
+    let blockCount = max(1, min(rows / 2048, Parallelism.defaultThreads * 4))
     let blocks = ParallelSlots<Result<([String], Int), Error>?>(count: blockCount, initial: nil)
     let shared = SharedLines(
       base: base, starts: lineStarts, ends: lineEnds, numbers: lineNumbers)
-    DispatchQueue.concurrentPerform(iterations: blockCount) { block in
-      let lo = rows * block / blockCount
-      let hi = rows * (block + 1) / blockCount
+    parallelChunks(rows, pieces: blockCount) { block, range in
+      let (lo, hi) = (range.lowerBound, range.upperBound)
       var words: [String] = []
       words.reserveCapacity(hi - lo)
       var replaced = 0
@@ -230,13 +229,13 @@ enum TextVectorFormat {
     try AtomicFile.write(to: path) { out in
       if header { try out.write("\(rows) \(dim)\n") }
       // Format blocks of rows in parallel, a few blocks at a time, and write them in order.
-      let threads = max(1, ProcessInfo.processInfo.activeProcessorCount)
+      let threads = Parallelism.defaultThreads
       var block = 0
       while block < blockCount {
         let batch = min(threads * 2, blockCount - block)
         let texts = ParallelSlots<[UInt8]>(count: batch, initial: [])
         let first = block
-        DispatchQueue.concurrentPerform(iterations: batch) { b in
+        parallelFor(batch, threads: threads) { b in
           var text: [UInt8] = []
           let lo = (first + b) * blockRows
           let hi = min(rows, lo + blockRows)

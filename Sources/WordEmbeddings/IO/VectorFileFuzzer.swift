@@ -108,39 +108,8 @@ public struct _VectorFileFuzzer {
     return seeds
   }
 
-  /// One to four random edits.
-  private mutating func mutate(_ original: [UInt8]) -> [UInt8] {
-    var b = original
-    let edits = 1 + Int(rng.next() % 4)
-    for _ in 0..<edits {
-      guard !b.isEmpty else {
-        b = [UInt8(rng.next() & 0xff)]
-        continue
-      }
-      let at = Int(rng.next() % UInt64(b.count))
-      switch rng.next() % 10 {
-      case 0: b[at] ^= UInt8(1 << (rng.next() % 8))
-      case 1: b[at] = UInt8(rng.next() & 0xff)
-      case 2: b.removeSubrange(at...)
-      case 3:
-        b.insert(contentsOf: Array("9999999999".utf8.prefix(1 + Int(rng.next() % 10))), at: at)
-      case 4: b.insert([10, 32, 9, 0].randomElement(using: &rng) ?? 10, at: at)
-      case 5:
-        let end = min(b.count, at + 1 + Int(rng.next() % 64))
-        b.insert(contentsOf: b[at..<end], at: at)
-      case 6: b.removeSubrange(at..<min(b.count, at + 1 + Int(rng.next() % 16)))
-      case 7:
-        // NaN / Inf bit patterns.
-        let pattern: [UInt8] = rng.next() % 2 == 0 ? [0, 0, 0xc0, 0x7f] : [0, 0, 0x80, 0x7f]
-        for (k, v) in pattern.enumerated() where at + k < b.count { b[at + k] = v }
-      case 8:
-        // A header-sized number in the first bytes.
-        let digits = Array(String(rng.next() % 100_000_000_000).utf8)
-        for (k, v) in digits.enumerated() where k < b.count { b[k] = v }
-      default:
-        for k in at..<min(b.count, at + 8) { b[k] = 0xff }
-      }
-    }
-    return b
+  private mutating func mutate(_ bytes: [UInt8]) -> [UInt8] {
+    var m = _ByteMutator(seed: rng.next())
+    return m.mutate(bytes)
   }
 }

@@ -60,10 +60,12 @@ public enum VectorFormat: String, Sendable, CaseIterable {
       if headerLength > 1 && headerLength < UInt64(n) { return .safetensors }
     }
     if let header = Word2VecHeader.parse(b) {
-      return firstRowIsText(b, from: header.end, dimension: header.dimension)
+      // The value count is not checked against the header: a text file whose header is
+      // wrong should be read as text and fail with a line number, not as binary.
+      return firstRowIsText(b, from: header.end)
         ? .word2vecText : .word2vecBinary
     }
-    if firstRowIsText(b, from: 0, dimension: nil) { return .glove }
+    if firstRowIsText(b, from: 0) { return .glove }
     throw EmbeddingError.malformed(
       path: file.path, location: "byte 0",
       reason: "not a known vector format (word2vec binary/text, GloVe, fastText .vec, .npy, "
@@ -72,7 +74,7 @@ public enum VectorFormat: String, Sendable, CaseIterable {
 
   /// Whether the line at `start` is a word followed by one or more decimal values.
   private static func firstRowIsText(
-    _ b: UnsafeRawBufferPointer, from start: Int, dimension: Int?
+    _ b: UnsafeRawBufferPointer, from start: Int
   ) -> Bool {
     let p = b.bindMemory(to: UInt8.self)
     var end = start
@@ -88,9 +90,6 @@ public enum VectorFormat: String, Sendable, CaseIterable {
       if i > s { fields.append((s, i)) }
     }
     guard fields.count >= 2 else { return false }
-    // The value count is not checked against the header: a text file whose header is
-    // wrong should be read as text and fail with a line number, not as binary.
-    _ = dimension
     for (s, e) in fields.dropFirst() where DecimalText.parse(base + s, e - s) == nil {
       return false
     }

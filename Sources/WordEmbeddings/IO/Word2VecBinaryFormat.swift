@@ -64,12 +64,11 @@ enum Word2VecBinaryFormat {
     }
     // Pass 2 (parallel blocks): copy vectors, check values, decode words.
     let matrix = Matrix(rows: rows, columns: dim)
-    let blockCount = max(1, min(rows / 4096, ProcessInfo.processInfo.activeProcessorCount * 4))
+    let blockCount = max(1, min(rows / 4096, Parallelism.defaultThreads * 4))
     let blocks = ParallelSlots<Result<([String], Int), Error>?>(count: blockCount, initial: nil)
     let layout = RowLayout(base: base, wordStarts: wordStarts, wordEnds: wordEnds)
-    DispatchQueue.concurrentPerform(iterations: blockCount) { block in
-      let lo = rows * block / blockCount
-      let hi = rows * (block + 1) / blockCount
+    parallelChunks(rows, pieces: blockCount) { block, range in
+      let (lo, hi) = (range.lowerBound, range.upperBound)
       var words: [String] = []
       words.reserveCapacity(hi - lo)
       var replaced = 0

@@ -48,15 +48,16 @@ final class QuantizedRows: @unchecked Sendable {
     values.initialize(repeating: 0, count: max(1, rows * stride))
     var inverse = [Double](repeating: 0, count: rows)
     var error = [Double](repeating: .infinity, count: rows)
-    let out = SendablePointer(values)
+    let out = UnsafeSendable(values)
     inverse.withUnsafeMutableBufferPointer { inverseBuffer in
       error.withUnsafeMutableBufferPointer { errorBuffer in
-        let inv = SendablePointer(inverseBuffer.baseAddress)
-        let err = SendablePointer(errorBuffer.baseAddress)
-        let blocks = max(1, min(rows / 1024, ProcessInfo.processInfo.activeProcessorCount * 4))
-        DispatchQueue.concurrentPerform(iterations: blocks) { b in
-          guard let o = out.pointer, let inv = inv.pointer, let err = err.pointer else { return }
-          for r in (rows * b / blocks)..<(rows * (b + 1) / blocks) {
+        let inv = UnsafeSendable(inverseBuffer.baseAddress)
+        let err = UnsafeSendable(errorBuffer.baseAddress)
+        let pieces = min(rows / 1024, Parallelism.defaultThreads * 4)
+        parallelChunks(rows, pieces: pieces) { _, range in
+          guard let inv = inv.value, let err = err.value else { return }
+          let o = out.value
+          for r in range {
             let q = Self.quantize(matrix.rowPointer(r), d, into: o + r * stride, stride: stride)
             inv[r] = q.inverseScale
             err[r] = q.relativeError

@@ -8,10 +8,3 @@ enum RowNorm {
     return Float(s.squareRoot())
   }
 }
-
-/// A pointer handed to parallel workers that write disjoint elements.
-struct SendablePointer<T>: @unchecked Sendable {
-  // Each worker writes only its own index range, so there are no overlapping writes.
-  let pointer: UnsafeMutablePointer<T>?
-  init(_ pointer: UnsafeMutablePointer<T>?) { self.pointer = pointer }
-}

@@ -29,7 +29,7 @@ enum SimilarityKernel {
   /// - Complexity: O(m × rowLimit × d) arithmetic, O(m × k) memory beyond the inputs.
   static func topK(
     rows matrix: Matrix, norms: [Float], rowLimit: Int, queries: Matrix, k: Int,
-    threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    threads: Int = Parallelism.defaultThreads
   ) -> [TopK] {
     let m = queries.rows
     let d = matrix.columns
@@ -42,12 +42,12 @@ enum SimilarityKernel {
     let (blocks, rowSplits, items) = (work.blocks, work.rowSplits, work.items)
     let results = ParallelSlots<[TopK]>(count: items, initial: [])
     norms.withUnsafeBufferPointer { normBuffer in
-      let normPointer = SendablePointer(UnsafeMutablePointer(mutating: normBuffer.baseAddress))
-      DispatchQueue.concurrentPerform(iterations: items) { item in
+      let normPointer = UnsafeSendable(normBuffer.baseAddress)
+      parallelFor(items, threads: threads) { item in
         let queryRange = work.queryRange(of: item)
         let rowRange = work.rowRange(of: item)
         var heaps = queryRange.map { _ in TopK(capacity: k) }
-        guard let norms = normPointer.pointer, !rowRange.isEmpty else {
+        guard let norms = normPointer.value, !rowRange.isEmpty else {
           results[item] = heaps
           return
         }

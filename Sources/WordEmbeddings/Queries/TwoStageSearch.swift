@@ -57,7 +57,7 @@ enum TwoStageSearch {
   /// - Complexity: O(m × n × d) Int16 multiply-adds, plus O(candidates × d) float ones.
   static func topK(
     rows matrix: Matrix, quantized: QuantizedRows, norms: [Float], rowLimit: Int,
-    queries: Matrix, k: Int, threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    queries: Matrix, k: Int, threads: Int = Parallelism.defaultThreads
   ) -> [TopK]? {
     let m = queries.rows
     let d = matrix.columns
@@ -70,7 +70,7 @@ enum TwoStageSearch {
       queries: m, rows: n, queryBlock: queryBlock, rowTile: rowTile, threads: threads)
     let (rowSplits, items) = (work.rowSplits, work.items)
     let screened = ParallelSlots<[Screen]>(count: items, initial: [])
-    DispatchQueue.concurrentPerform(iterations: items) { item in
+    parallelFor(items, threads: threads) { item in
       let queryRange = work.queryRange(of: item)
       var screens = queryRange.map { _ in Screen(capacity: k) }
       screen(
@@ -81,9 +81,9 @@ enum TwoStageSearch {
     // Merge the row splits' lower bounds, then rescore the surviving candidates exactly.
     let answers = ParallelSlots(count: m, initial: TopK(capacity: 0))
     norms.withUnsafeBufferPointer { normBuffer in
-      let normPointer = SendablePointer(UnsafeMutablePointer(mutating: normBuffer.baseAddress))
-      DispatchQueue.concurrentPerform(iterations: items) { item in
-        guard item % rowSplits == 0, let norms = normPointer.pointer else { return }
+      let normPointer = UnsafeSendable(normBuffer.baseAddress)
+      parallelFor(items, threads: threads) { item in
+        guard item % rowSplits == 0, let norms = normPointer.value else { return }
         let block = item / rowSplits
         let parts = (0..<rowSplits).map { screened[block * rowSplits + $0] }
         for i in parts[0].indices {

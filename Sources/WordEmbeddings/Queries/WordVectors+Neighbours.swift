@@ -126,7 +126,7 @@ extension WordVectors {
     var cosines = [[Float]](repeating: [], count: terms.count)
     let d = dimension
     let table = CosineTable(count: terms.count)
-    DispatchQueue.concurrentPerform(iterations: terms.count) { t in
+    parallelFor(terms.count) { t in
       var column = [Float](repeating: 0, count: n)
       terms[t].withUnsafeBufferPointer { q in
         for r in 0..<n {

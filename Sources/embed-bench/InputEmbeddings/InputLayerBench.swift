@@ -48,21 +48,21 @@ struct InputLayerBench: ParsableCommand {
     var phases = (forward: Double.infinity, backward: Double.infinity)
     func iteration() throws {
       try ids.withUnsafeBufferPointer { p in
-        let t0 = Clock.now()
+        let t0 = MonotonicClock.now()
         try layer.forward(p, batchSize: batch, contextLength: context, into: out)
-        let t1 = Clock.now()
+        let t1 = MonotonicClock.now()
         layer.zeroGradients()
         try layer.backward(p, batchSize: batch, contextLength: context, outputGradient: grad)
-        let t2 = Clock.now()
+        let t2 = MonotonicClock.now()
         phases = (min(phases.forward, t1 - t0), min(phases.backward, t2 - t1))
       }
     }
     try iteration()
     var times: [Double] = []
     for _ in 0..<repeats {
-      let t0 = Clock.now()
+      let t0 = MonotonicClock.now()
       try iteration()
-      times.append(Clock.now() - t0)
+      times.append(MonotonicClock.now() - t0)
     }
     times.sort()
     let best = times[0]
@@ -71,7 +71,7 @@ struct InputLayerBench: ParsableCommand {
     let swiftPeak = Int(usage.ru_maxrss) * 1024
     print(
       "input layer forward+backward, batch \(batch) × context \(context), dim \(dim), vocab \(vocab), "
-        + "\(ProcessInfo.processInfo.environment["EMBEDDINGKIT_THREADS"] ?? "\(ProcessInfo.processInfo.activeProcessorCount)") threads"
+        + "\(Parallelism.defaultThreads) threads"
     )
     print(
       String(

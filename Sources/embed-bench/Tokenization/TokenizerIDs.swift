@@ -42,7 +42,7 @@ struct TokenizerIDs: ParsableCommand {
     var i = 0
     var records = 0
     var tokens = 0
-    let start = Clock.now()
+    let start = MonotonicClock.now()
     while i + 4 <= data.count {
       let length =
         Int(data[i]) | Int(data[i + 1]) << 8 | Int(data[i + 2]) << 16 | Int(data[i + 3]) << 24
@@ -56,7 +56,7 @@ struct TokenizerIDs: ParsableCommand {
       tokens += ids.count
     }
     try Data(out).write(to: URL(fileURLWithPath: output))
-    let seconds = Clock.now() - start
+    let seconds = MonotonicClock.now() - start
     FileHandle.standardError.write(
       Data(
         "\(encoding): \(records) records, \(tokens) tokens in \(String(format: "%.2f", seconds)) s\n"

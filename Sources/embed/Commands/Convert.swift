@@ -39,11 +39,11 @@ struct Convert: ParsableCommand {
     } else {
       throw ValidationError("cannot tell the output format from '\(output)'; pass --to FORMAT")
     }
-    let start = Clock.now()
+    let start = MonotonicClock.now()
     let wv = try file.load(input)
     try wv.write(to: output, format: format)
     Terminal.note(
-      "wrote \(wv.count) words × \(wv.dimension) dims to \(output) (\(format.rawValue)) in \(String(format: "%.2f", Clock.now() - start)) s"
+      "wrote \(wv.count) words × \(wv.dimension) dims to \(output) (\(format.rawValue)) in \(String(format: "%.2f", MonotonicClock.now() - start)) s"
     )
   }
 }

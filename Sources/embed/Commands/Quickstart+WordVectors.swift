@@ -44,9 +44,9 @@ extension QuickstartSteps {
     }
     let native = (outputDirectory as NSString).appendingPathComponent("vectors.ekv")
     try wv.write(to: native, format: .native)
-    let start = Clock.now()
+    let start = MonotonicClock.now()
     let mapped = try WordVectors.load(contentsOf: native)
-    let openMs = (Clock.now() - start) * 1000
+    let openMs = (MonotonicClock.now() - start) * 1000
     print(
       "wrote \(native) (native format) and reopened it memory-mapped in \(String(format: "%.2f", openMs)) ms "
         + "(\(mapped.count) words); try: embed similar \(probes.first ?? "word") --vectors \(native)"

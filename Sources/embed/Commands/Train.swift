@@ -178,6 +178,11 @@ struct Train: AsyncParsableCommand {
     let summary = try trained.train(
       corpora: corpus, wordsPerEpoch: wordsPerEpoch, progress: bar.handler)
     bar.finish()
+    if summary.words != summary.expectedWords {
+      Terminal.note(
+        "warning: trained \(summary.words) words but the corpus had \(summary.expectedWords) when "
+          + "counted; was a corpus file changed during the run?")
+    }
     let vectors = try trained.wordVectors()
     let format = VectorFormat.guess(fromPathExtension: output) ?? .word2vecBinary
     try vectors.write(to: output, format: format)

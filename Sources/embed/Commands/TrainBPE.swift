@@ -52,11 +52,11 @@ struct TrainBPE: ParsableCommand {
       vocabularySize: vocabSize, preTokenizer: PreTokenizer(rawValue: pattern) ?? .gpt2,
       minimumPairCount: minPairCount)
     let bar = ProgressBar(quiet: quiet)
-    let start = Clock.now()
+    let start = MonotonicClock.now()
     let ranks = try trainer.train(path: file, progress: bar.handler)
     bar.finish()
     try TiktokenFile.write(ranks, to: output)
-    let seconds = Clock.now() - start
+    let seconds = MonotonicClock.now() - start
     print(
       "learned \(ranks.count - 256) merges (\(ranks.count) tokens) in \(String(format: "%.1f", seconds)) s; wrote \(output)"
     )

@@ -155,7 +155,7 @@ struct TrainLM: ParsableCommand {
       model: model, trainingIDs: data.trainingIDs, validationIDs: data.validationIDs,
       options: options)
     let unigram = trainer.unigramValidationLoss()
-    let rule: Optimizer =
+    let rule: GradientOptimizer =
       optimizer == "sgd"
       ? .sgd(learningRate: lr ?? 0.5)
       : .adamW(learningRate: lr ?? 3e-3, weightDecay: weightDecay)

@@ -38,7 +38,7 @@ final class ProgressBar: @unchecked Sendable {
     guard !quiet else { return }
     lock.lock()
     defer { lock.unlock() }
-    let now = Clock.now()
+    let now = MonotonicClock.now()
     guard force || now - lastDraw >= interval else { return }
     lastDraw = now
     var parts: [String] = []

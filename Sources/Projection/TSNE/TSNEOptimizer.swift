@@ -8,7 +8,7 @@ import Foundation
 /// rate n / exaggeration matches theirs):
 ///   g_i = exaggeration · Σ_j p_ij q̃_ij (y_i − y_j) − Σ_j q̃_ij² (y_i − y_j) / Z,
 /// with q̃_ij = 1 / (1 + |y_i − y_j|²) and Z = Σ_{i≠j} q̃_ij.
-final class Optimizer: @unchecked Sendable {
+final class TSNEOptimizer: @unchecked Sendable {
   let p: Affinities
   var y: [Double]
   let n: Int
@@ -34,7 +34,7 @@ final class Optimizer: @unchecked Sendable {
     var gains = [Double](repeating: 1, count: 2 * n)
     let repulsion = SharedBuffer<Double>(count: 2 * n, value: 0)
     let attraction = SharedBuffer<Double>(count: 2 * n, value: 0)
-    let started = Clock.now()
+    let started = MonotonicClock.now()
     let total = config.iterations
     var lastKL = 0.0
     for iteration in 0..<total {
@@ -83,7 +83,7 @@ final class Optimizer: @unchecked Sendable {
         progress(
           ProgressReport(
             stage: "t-SNE", completed: iteration + 1, total: total, unit: "iterations",
-            elapsed: Clock.now() - started, metrics: ["KL": lastKL]))
+            elapsed: MonotonicClock.now() - started, metrics: ["KL": lastKL]))
       }
     }
     let z = repulsiveForces(into: repulsion)

@@ -4,11 +4,11 @@ import Foundation
 /// Updates embedding tables from their gradients, then zeroes the gradients.
 ///
 /// ```swift
-/// var optimizer = Optimizer.adamW(learningRate: 3e-3)
+/// var optimizer = GradientOptimizer.adamW(learningRate: 3e-3)
 /// _ = try model.lossAndGradients(batch)
 /// optimizer.step(model.parameters)
 /// ```
-public struct Optimizer: Sendable {
+public struct GradientOptimizer: Sendable {
   /// The update rule.
   public enum Rule: Sendable, Equatable {
     /// w −= lr·g (only rows with gradient are visited).
@@ -26,16 +26,16 @@ public struct Optimizer: Sendable {
   private var moments: [ObjectIdentifier: (m: Matrix, v: Matrix)] = [:]
 
   /// Plain stochastic gradient descent.
-  public static func sgd(learningRate: Float) -> Optimizer {
-    Optimizer(rule: .sgd, learningRate: learningRate)
+  public static func sgd(learningRate: Float) -> GradientOptimizer {
+    GradientOptimizer(rule: .sgd, learningRate: learningRate)
   }
 
   /// AdamW with PyTorch's defaults (β = 0.9, 0.999, ε = 1e-8, weight decay 0.01).
   public static func adamW(
     learningRate: Float, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8,
     weightDecay: Float = 0.01
-  ) -> Optimizer {
-    Optimizer(
+  ) -> GradientOptimizer {
+    GradientOptimizer(
       rule: .adamW(beta1: beta1, beta2: beta2, epsilon: epsilon, weightDecay: weightDecay),
       learningRate: learningRate)
   }
@@ -75,7 +75,7 @@ public struct Optimizer: Sendable {
     } else {
       let w = table.weights.baseAddress
       let gp = g.baseAddress
-      ParallelWork.forEachChunk(g.count, granule: 64, work: g.count) { range in
+      parallelChunks(g.count, pieces: Parallelism.pieces(work: g.count), granule: 64) { _, range in
         VectorKernels.axpy(lr, gp + range.lowerBound, w + range.lowerBound, range.count)
       }
     }
@@ -101,7 +101,7 @@ public struct Optimizer: Sendable {
     let gp = g.baseAddress
     let m = state.m.baseAddress
     let v = state.v.baseAddress
-    ParallelWork.forEachChunk(g.count, granule: 64, work: g.count) { range in
+    parallelChunks(g.count, pieces: Parallelism.pieces(work: g.count), granule: 64) { _, range in
       for i in range {
         let gi = gp[i]
         let mi = b1 * m[i] + (1 - b1) * gi
