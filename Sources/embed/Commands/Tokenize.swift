@@ -230,14 +230,20 @@ struct Tokenize: ParsableCommand {
       } else if count {
         output.write(String(WordTokenizer.split(text).count))
       } else if tokens {
-        // The tokens as encoded: a word missing from the vocabulary is <|unk|>.
-        let encoded = try tokenizer.encode(text).map { vocabulary.token(for: $0) ?? "?" }
-        output.write(encoded.map { Self.quoted(Array($0.utf8)) }.joined(separator: " "))
+        output.write(
+          try Self.encodedTokens(text, tokenizer).map { Self.quoted(Array($0.utf8)) }
+            .joined(separator: " "))
       } else {
         output.write(try tokenizer.encode(text).map(String.init).joined(separator: " "))
       }
       output.write("\n")
     }
+  }
+
+  /// The tokens `tokenizer` encodes `text` to: a word missing from its vocabulary is
+  /// `<|unk|>`, as its ID says.
+  static func encodedTokens(_ text: String, _ tokenizer: WordTokenizer) throws -> [String] {
+    try tokenizer.encode(text).map { tokenizer.vocabulary.token(for: $0) ?? Vocabulary.unknown }
   }
 
   // MARK: - Formatting
