@@ -13,7 +13,8 @@ struct Analogy: ParsableCommand {
 
       Examples:
         embed analogy king - man + woman --vectors vectors.bin
-        embed analogy --positive paris,germany --negative france --vectors vectors.bin --top 3
+        embed analogy --positive paris,germany --negative france --top 3 \\
+          --vectors vectors.bin
         embed analogy king - man + woman --method cosmul --vectors vectors.bin
       """)
 

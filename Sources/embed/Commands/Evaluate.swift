@@ -14,7 +14,8 @@ struct Evaluate: ParsableCommand {
       evaluate_word_pairs semantics.
 
       Examples:
-        embed evaluate vectors.bin --analogies ../shared/data/eval/questions-words.txt
+        embed evaluate vectors.bin \\
+          --analogies ../shared/data/eval/questions-words.txt
         embed evaluate vectors.bin --pairs ../shared/data/eval/wordsim353.tsv --json
       """)
 

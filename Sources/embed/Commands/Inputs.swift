@@ -22,9 +22,10 @@ struct Inputs: ParsableCommand {
 
       Examples:
         embed inputs the-verdict.txt --max-length 4 --stride 4 --batch 8 --dim 256
-        embed inputs corpus.txt.xz --max-length 256 --stride 128 --batch 4 --shuffle --seed 7
+        embed inputs corpus.txt.xz --max-length 256 --stride 128 --batch 4 \\
+          --shuffle --seed 7
         embed inputs text.txt --weights gpt2/model.safetensors --max-length 1024
-        embed inputs text.txt --json          # the first batch as JSON (to diff with Python)
+        embed inputs text.txt --json     # the first batch as JSON (diff with Python)
         embed inputs text.txt --json --json-batches 0   # every batch
       """)
 

@@ -13,9 +13,9 @@ struct Train: ParsableCommand {
 
       Examples:
         embed train corpus.txt.xz -o vectors.bin
-        embed train part1.txt part2.txt.gz -o vectors.txt --model cbow --dim 200 --threads 4
-        embed train corpus.txt -o vectors.bin --save-model model.w2v      # keep a resumable model
-        embed train more.txt -o vectors.bin --resume model.w2v --epochs 1  # continue training
+        embed train part1.txt part2.txt.gz -o vectors.txt --model cbow --dim 200
+        embed train corpus.txt -o vectors.bin --save-model model.w2v  # resumable
+        embed train more.txt -o vectors.bin --resume model.w2v --epochs 1
 
       Output format follows the extension of -o: .bin = word2vec binary, .txt = word2vec text, \
       .vec = fastText text (all read by gensim's KeyedVectors.load_word2vec_format).

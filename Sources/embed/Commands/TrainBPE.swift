@@ -18,7 +18,8 @@ struct TrainBPE: ParsableCommand {
 
       Examples:
         embed train-bpe corpus.txt --vocab-size 8192 -o mine.tiktoken
-        embed train-bpe corpus.txt.xz --vocab-size 32000 --pattern cl100k -o mine.tiktoken
+        embed train-bpe corpus.txt.xz --vocab-size 32000 --pattern cl100k \\
+          -o mine.tiktoken
         embed tokenize --vocab mine.tiktoken --pattern gpt2 --tokens "Some new text"
       """)
 
