@@ -23,7 +23,7 @@ def main(source: str, top: int, target: str) -> None:
     keep = list(full.index_to_key[:top])
     kept = set(keep)
     keep += [w for w in full.index_to_key[top:] if w in NAMED and w not in kept]
-    out = KeyedVectors(vector_size=full.vector_size, count=len(keep))
+    out = KeyedVectors(vector_size=full.vector_size)
     out.add_vectors(keep, full[keep])
     out.save_word2vec_format(target, binary=True)
     missing = [w for w in NAMED if w not in full.key_to_index]
