@@ -8,27 +8,17 @@ extension QuickstartSteps {
   func plotStep() throws {
     Terminal.heading("5. Seeing embeddings: a 2-D map of birds, countries and cities")
     let (vectors, path) = try shippedVectors()
+    // Eight of each. Capitals are left out on purpose: a capital's vector sits next to its
+    // country's (the relation `paris - france + italy ≈ rome` uses), which would blur the groups.
     let candidates: [(group: String, words: [String])] = [
-      (
-        "birds",
-        [
-          "bird", "eagle", "hawk", "owl", "sparrow", "crow", "pigeon", "parrot", "swan", "duck",
-          "goose", "falcon", "raven", "dove", "heron", "gull", "hen",
-        ]
-      ),
+      ("birds", ["bird", "eagle", "hawk", "owl", "sparrow", "falcon", "raven", "duck"]),
       (
         "countries",
-        [
-          "france", "germany", "italy", "spain", "china", "japan", "india", "russia", "england",
-          "canada", "brazil", "egypt", "greece", "mexico", "australia", "poland",
-        ]
+        ["france", "germany", "italy", "spain", "india", "canada", "mexico", "brazil"]
       ),
       (
         "cities",
-        [
-          "paris", "london", "berlin", "rome", "tokyo", "moscow", "madrid", "beijing", "chicago",
-          "sydney", "vienna", "cairo", "athens", "boston", "toronto", "washington",
-        ]
+        ["london", "chicago", "boston", "toronto", "sydney", "cairo", "vienna", "washington"]
       ),
     ]
     var groups = WordGroups()

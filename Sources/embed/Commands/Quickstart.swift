@@ -37,21 +37,32 @@ struct QuickstartSteps {
 
   func run() throws {
     Terminal.heading("EmbeddingKit quickstart")
+    let start = Clock.now()
+    var seconds: [String] = []
+    func timed(_ name: String, _ step: () throws -> Void) rethrows {
+      let stepStart = Clock.now()
+      try step()
+      seconds.append("\(name) \(String(format: "%.1f", Clock.now() - stepStart))")
+    }
 
     // 1. text -> tokens -> token IDs
-    try tokenizationStep()
+    try timed("tokens") { try tokenizationStep() }
 
     // 2. Word2Vec training (writes <output>/vectors.bin)
-    try word2vecStep()
+    try timed("word2vec") { try word2vecStep() }
 
-    // 3. queries on the trained vectors
-    try wordVectorsStep()
+    // 3. queries on the trained and the shipped vectors
+    try timed("queries") { try wordVectorsStep() }
 
     // 4. LLM input embeddings
-    try inputEmbeddingsStep()
+    try timed("inputs") { try inputEmbeddingsStep() }
 
-    // 5. 2-D plot (writes <output>/plot.svg, plot.html)
-    try plotStep()
+    // 5. 2-D plot (writes <output>/plot.svg, plot.html, plot.png)
+    try timed("plot") { try plotStep() }
 
+    print(
+      "\nquickstart done in \(String(format: "%.1f", Clock.now() - start)) s "
+        + "(\(seconds.joined(separator: ", ")) s); files in \(outputDirectory)")
   }
+
 }
