@@ -119,7 +119,7 @@ public final class SentenceEncoder: TextEncoder {
       inputs, maxLength: model.layout.maxSequenceLength, threads: options.threads)
     let order = (0..<texts.count).sorted { encodings[$0].ids.count < encodings[$1].ids.count }
     let full = Matrix(rows: texts.count, columns: model.dimension)
-    let start = Clock.now()
+    let start = MonotonicClock.now()
     var done = 0
     while done < order.count {
       if cancellation?.isCancelled == true { throw EmbeddingError.cancelled }
@@ -133,7 +133,7 @@ public final class SentenceEncoder: TextEncoder {
       progress?(
         ProgressReport(
           stage: "encode", completed: done, total: texts.count, unit: "texts",
-          elapsed: Clock.now() - start))
+          elapsed: MonotonicClock.now() - start))
     }
     let truncated = encodings.reduce(0) { $0 + ($1.truncated ? 1 : 0) }
     return SentenceEmbeddingResult(vectors: truncate(full), truncatedCount: truncated)

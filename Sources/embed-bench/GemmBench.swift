@@ -106,16 +106,16 @@ struct GemmBench: ParsableCommand {
   /// CPU time (the process's) is what the product costs when other work shares the cores.
   private func time(_ body: () -> Void) -> (wall: Double, cpu: Double) {
     body()
-    let start = Clock.now()
+    let start = MonotonicClock.now()
     body()
-    let once = max(Clock.now() - start, 1e-7)
+    let once = max(MonotonicClock.now() - start, 1e-7)
     let calls = max(1, Int(0.2 / once))
     var best = (wall: Double.infinity, cpu: Double.infinity)
     for _ in 0..<max(1, `repeat`) {
-      let t = Clock.now()
+      let t = MonotonicClock.now()
       let c = processCPUSeconds()
       for _ in 0..<calls { body() }
-      best.wall = min(best.wall, (Clock.now() - t) / Double(calls))
+      best.wall = min(best.wall, (MonotonicClock.now() - t) / Double(calls))
       best.cpu = min(best.cpu, (processCPUSeconds() - c) / Double(calls))
     }
     return best

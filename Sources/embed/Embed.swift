@@ -1,13 +1,16 @@
 import ArgumentParser
 
 /// The `embed` command line: text → tokens → IDs → embedding vectors.
+///
+/// The root stays `AsyncParsableCommand` so that a subcommand may be async (a server); every
+/// subcommand without an `await` is a plain `ParsableCommand`.
 @main
 struct Embed: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "embed",
     abstract: "Turn text into tokens, token IDs and embedding vectors.",
     discussion: """
-      Start with `embed quickstart` for a tour on a small corpus that ships with EmbeddingKit.
+      Start with `embed quickstart` for a tour on a small corpus that ships with EmbeddingKit. \
       Every subcommand has its own --help with examples and defaults.
       """,
     version: "0.1.0",

@@ -9,7 +9,7 @@ import Testing
       "--dim", "(default: 100)", "--window", "(default: 5)", "--negative", "--sample",
       "(default: 0.001)",
       "--min-count", "--epochs", "--alpha", "0.025 skip-gram", "0.05 CBOW", "--threads", "--seed",
-      "(default: 1)", "--model", "(default: skipgram)", "--hs",
+      "(default: 1)", "--model", "default: skipgram)", "--hs",
     ] {
       #expect(help.contains(expected), "help lacks \(expected)")
     }

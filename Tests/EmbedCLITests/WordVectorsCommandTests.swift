@@ -1,3 +1,4 @@
+import EmbeddingKit
 import Testing
 
 @testable import embed
@@ -14,9 +15,9 @@ import Testing
   }
 
   @Test func formatNamesAndAliases() throws {
-    #expect(try VectorFormatName.parse("bin") == .word2vecBinary)
-    #expect(try VectorFormatName.parse("glove") == .glove)
-    #expect(try VectorFormatName.parse("EKV") == .native)
-    #expect(throws: (any Error).self) { try VectorFormatName.parse("pickle") }
+    #expect(VectorFormat(argument: "bin") == .word2vecBinary)
+    #expect(VectorFormat(argument: "glove") == .glove)
+    #expect(VectorFormat(argument: "EKV") == .native)
+    #expect(VectorFormat(argument: "pickle") == nil)
   }
 }

@@ -2,9 +2,9 @@ import Foundation
 
 /// Locates the read-only data folder `../shared/data` beside the package root.
 ///
-/// Tests that need it call `SharedData.path("eval/wordsim353.tsv")` and skip with a clear
-/// message when it is absent (a clone without `../shared`). `EMBEDDINGKIT_SHARED_DATA`
-/// overrides the location.
+/// Tests that need it carry the trait `.enabled(if: SharedData.has("eval/wordsim353.tsv"))`
+/// (reported as skipped when absent: a clone without `../shared`) and then read
+/// `SharedData.path(...)`. `EMBEDDINGKIT_SHARED_DATA` overrides the location.
 public enum SharedData {
   /// The package root (the folder holding Package.swift).
   public static let packageRoot: URL = {
@@ -45,6 +45,14 @@ public enum SharedData {
 
   /// Whether the shared data folder is present (for `.enabled(if:)` traits).
   public static var isAvailable: Bool { root != nil }
+
+  /// Whether `relative` exists in the shared data folder. Tests that need it declare
+  /// `.enabled(if: SharedData.has("x"), "needs ../shared/data/x")`, so the runner reports
+  /// them as skipped (not passed) when it is absent, then `try #require(SharedData.path("x"))`.
+  public static func has(_ relative: String) -> Bool {
+    guard let root else { return false }
+    return FileManager.default.fileExists(atPath: root.appendingPathComponent(relative).path)
+  }
 }
 
 /// A fresh temporary directory, removed by the caller (or left in /tmp).

@@ -63,8 +63,9 @@ import Testing
     }
   }
 
-  @Test func gpt2OriginalFilesMatchShippedRanks() throws {
-    guard let dir = SharedData.path("tokenizers/gpt2") else { return }
+  @Test(.enabled(if: SharedData.has("tokenizers/gpt2"), "needs ../shared/data/tokenizers/gpt2"))
+  func gpt2OriginalFilesMatchShippedRanks() throws {
+    let dir = try #require(SharedData.path("tokenizers/gpt2"))
     let fromJSON = try BytePairEncoder.named(.gpt2, directory: dir)
     let shipped = try BytePairEncoder.named(.gpt2)
     #expect(fromJSON.mergeableTokenCount == 50256)
@@ -93,8 +94,12 @@ import Testing
 }
 
 @Suite struct CompressedVocabularyTests {
-  @Test func truncatedGzipNamesFileAndLine() throws {
-    guard let source = SharedData.path("tokenizers/cl100k_base.tiktoken.gz") else { return }
+  @Test(
+    .enabled(
+      if: SharedData.has("tokenizers/cl100k_base.tiktoken.gz"),
+      "needs ../shared/data/tokenizers/cl100k_base.tiktoken.gz"))
+  func truncatedGzipNamesFileAndLine() throws {
+    let source = try #require(SharedData.path("tokenizers/cl100k_base.tiktoken.gz"))
     let bytes = try Data(contentsOf: URL(fileURLWithPath: source))
     let path = makeTemporaryDirectory("gz").appendingPathComponent("cut.tiktoken.gz").path
     try bytes.prefix(20_000).write(to: URL(fileURLWithPath: path))
@@ -106,8 +111,9 @@ import Testing
     }
   }
 
-  @Test func truncatedEncoderJSONIsAnError() throws {
-    guard let dir = SharedData.path("tokenizers/gpt2") else { return }
+  @Test(.enabled(if: SharedData.has("tokenizers/gpt2"), "needs ../shared/data/tokenizers/gpt2"))
+  func truncatedEncoderJSONIsAnError() throws {
+    let dir = try #require(SharedData.path("tokenizers/gpt2"))
     let target = makeTemporaryDirectory("gpt2cut")
     let json = try Data(contentsOf: URL(fileURLWithPath: dir + "/encoder.json"))
     try json.prefix(500_000).write(to: target.appendingPathComponent("encoder.json"))

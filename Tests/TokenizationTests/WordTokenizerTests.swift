@@ -34,8 +34,11 @@ import Testing
     }
   }
 
-  @Test func theVerdictVocabularyMatchesTheBook() throws {
-    guard let path = SharedData.path("corpus/the-verdict.txt") else { return }
+  @Test(
+    .enabled(
+      if: SharedData.has("corpus/the-verdict.txt"), "needs ../shared/data/corpus/the-verdict.txt"))
+  func theVerdictVocabularyMatchesTheBook() throws {
+    let path = try #require(SharedData.path("corpus/the-verdict.txt"))
     let text = try String(contentsOfFile: path, encoding: .utf8)
     let tokens = WordTokenizer.split(text)
     #expect(tokens.count == 4690)  // the book: 4690 tokens

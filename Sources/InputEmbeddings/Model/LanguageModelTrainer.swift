@@ -132,6 +132,10 @@ public final class LanguageModelTrainer {
   /// every `evaluationInterval` steps).
   ///
   /// `onEvaluation` is called as each one is made.
+  ///
+  /// - Throws: `EmbeddingError.invalidArgument` as soon as a step's loss or a validation loss
+  ///   is NaN or infinite (training diverged: the learning rate or the initial weights are too
+  ///   large); the model's weights are then unusable.
   public func train(
     optimizer: GradientOptimizer, progress: ProgressHandler? = nil,
     cancellation: CancellationToken? = nil,
@@ -141,9 +145,11 @@ public final class LanguageModelTrainer {
     let start = MonotonicClock.now()
     let perEpoch = min(loader.batchCount, options.maximumStepsPerEpoch ?? Int.max)
     let totalSteps = perEpoch * options.epochs
+    let initialLoss = try validationLoss()
+    try Self.checkFinite(initialLoss, what: "the held-out loss of the initial weights", step: 0)
     var curve = [
       TrainingEvaluation(
-        epoch: 0, step: 0, trainingLoss: nil, validationLoss: try validationLoss(),
+        epoch: 0, step: 0, trainingLoss: nil, validationLoss: initialLoss,
         seconds: MonotonicClock.now() - start)
     ]
     onEvaluation(curve[0])
@@ -151,10 +157,12 @@ public final class LanguageModelTrainer {
     var sinceEvaluation = (loss: 0.0, steps: 0)
     var lastReport = 0.0
     func evaluate(epoch: Int) throws {
+      let validationLoss = try validationLoss()
+      try Self.checkFinite(validationLoss, what: "the held-out loss", step: step)
       let e = TrainingEvaluation(
         epoch: epoch, step: step,
         trainingLoss: sinceEvaluation.loss / Double(max(1, sinceEvaluation.steps)),
-        validationLoss: try validationLoss(), seconds: MonotonicClock.now() - start)
+        validationLoss: validationLoss, seconds: MonotonicClock.now() - start)
       sinceEvaluation = (0, 0)
       curve.append(e)
       onEvaluation(e)
@@ -165,6 +173,7 @@ public final class LanguageModelTrainer {
       for index in 0..<perEpoch {
         if cancellation?.isCancelled == true { throw EmbeddingError.cancelled }
         let loss = try model.lossAndGradients(batches[index])
+        try Self.checkFinite(loss, what: "the training loss", step: step + 1)
         optimizer.step(model.parameters)
         step += 1
         sinceEvaluation.loss += loss
@@ -185,5 +194,13 @@ public final class LanguageModelTrainer {
       try evaluate(epoch: epoch)
     }
     return curve
+  }
+
+  /// Throws if `loss` is NaN or infinite, naming the likely causes.
+  static func checkFinite(_ loss: Double, what: String, step: Int) throws {
+    guard !loss.isFinite else { return }
+    throw EmbeddingError.invalidArgument(
+      "\(what) became \(loss) at step \(step): training diverged; use a smaller learning rate "
+        + "or a smaller standard deviation of the initial weights")
   }
 }

@@ -47,8 +47,31 @@ extension BytePairEncoder {
     } else if let special = specials.byID[id] {
       out.append(contentsOf: special.bytes)
     } else {
-      throw EmbeddingError.invalidArgument(
-        "token ID \(id) is not in the \(name) vocabulary (IDs 0..<\(vocabularySize))")
+      throw EmbeddingError.invalidArgument(unknownIDMessage(id))
     }
+  }
+
+  /// Why `id` decodes to nothing: outside the ID range, or one of the unused IDs inside it
+  /// (o200k_base has no tokens 199998 and 199999 and no IDs between its special tokens).
+  func unknownIDMessage(_ id: Int) -> String {
+    guard id >= 0 && id < vocabularySize else {
+      return "token ID \(id) is not in the \(name) vocabulary (IDs 0..<\(vocabularySize))"
+    }
+    var unused: [ClosedRange<Int>] = []
+    var start: Int? = nil
+    for i in 0...vocabularySize {
+      let known = i < vocabularySize && (table.bytes(of: i) != nil || specials.byID[i] != nil)
+      if !known, start == nil { start = i }
+      if known || i == vocabularySize, let s = start, i > s {
+        unused.append(s...(i - 1))
+        start = nil
+      }
+    }
+    let list = unused.prefix(8).map {
+      $0.count == 1 ? "\($0.lowerBound)" : "\($0.lowerBound)-\($0.upperBound)"
+    }
+    return "token ID \(id) is one of the unused IDs of the \(name) vocabulary: every ID in "
+      + "0..<\(vocabularySize) has a token except \(list.joined(separator: ", "))"
+      + (unused.count > 8 ? ", …" : "")
   }
 }

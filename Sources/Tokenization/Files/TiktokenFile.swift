@@ -66,9 +66,13 @@ public enum TiktokenFile {
       guard let data = Data(base64Encoded: Data(encoded)), !data.isEmpty else {
         throw fail("invalid base64 token '\(preview(encoded))'")
       }
+      guard !rankText.isEmpty, rankText.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
+        throw fail("rank '\(preview(rankText))' is not a non-negative integer")
+      }
       guard let rank = parseRank(rankText) else {
         throw fail(
-          "rank '\(preview(rankText))' is not a non-negative integer")
+          "rank \(preview(rankText)) is too large (at most \(maximumRank); a vocabulary "
+            + "numbers its tokens 0, 1, 2, …)")
       }
       guard seenRanks.insert(rank).inserted else { throw fail("rank \(rank) is given twice") }
       result.append((Array(data), rank))
@@ -88,12 +92,15 @@ public enum TiktokenFile {
     try AtomicFile.write(to: path) { try $0.write(text) }
   }
 
+  /// The largest rank a file may give (2²⁴ - 1; the largest shipped vocabulary has 200,019).
+  public static let maximumRank = (1 << 24) - 1
+
+  /// The value of a string of decimal digits, or nil if it exceeds `maximumRank`.
   private static func parseRank(_ text: ArraySlice<UInt8>) -> Int? {
-    guard !text.isEmpty, text.count <= 10 else { return nil }
     var value = 0
     for c in text {
-      guard c >= 0x30 && c <= 0x39 else { return nil }
       value = value * 10 + Int(c - 0x30)
+      if value > maximumRank { return nil }
     }
     return value
   }

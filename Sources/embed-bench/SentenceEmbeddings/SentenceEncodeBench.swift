@@ -46,18 +46,18 @@ struct SentenceEncodeBench: ParsableCommand {
       throw ValidationError("--compute must be float32 or int8")
     }
     options.compute = mode
-    let loadStart = Clock.now()
+    let loadStart = MonotonicClock.now()
     let encoder = try SentenceEncoder(directory: model, options: options)
-    let loadSeconds = Clock.now() - loadStart
+    let loadSeconds = MonotonicClock.now() - loadStart
     let text = try String(contentsOfFile: input, encoding: .utf8)
     var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     if lines.last == "" { lines.removeLast() }
     var seconds: [Double] = []
     var result: SentenceEmbeddingResult?
     for _ in 0..<max(1, self.repeat) {
-      let start = Clock.now()
+      let start = MonotonicClock.now()
       result = try encoder.embed(lines, role: .plain)
-      seconds.append(Clock.now() - start)
+      seconds.append(MonotonicClock.now() - start)
     }
     guard let result else { return }
     if let output { try NumpyArrayFile.write(result.vectors, to: output) }

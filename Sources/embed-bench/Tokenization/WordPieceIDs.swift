@@ -76,13 +76,13 @@ struct WordPieceIDs: ParsableCommand {
       var single = Double.infinity
       var batch = Double.infinity
       for _ in 0..<`repeat` {
-        var start = Clock.now()
+        var start = MonotonicClock.now()
         var count = 0
         for text in texts { count &+= tokenizer.encode(text, maxLength: maxLength).ids.count }
-        single = min(single, Clock.now() - start)
-        start = Clock.now()
+        single = min(single, MonotonicClock.now() - start)
+        start = MonotonicClock.now()
         let encodings = tokenizer.encodeBatch(texts, maxLength: maxLength, threads: threads)
-        batch = min(batch, Clock.now() - start)
+        batch = min(batch, MonotonicClock.now() - start)
         precondition(encodings.count == texts.count && count >= texts.count)
       }
       report += String(format: "; single %.4f s, batch(%d threads) %.4f s", single, threads, batch)

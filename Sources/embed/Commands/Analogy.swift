@@ -13,7 +13,8 @@ struct Analogy: ParsableCommand {
 
       Examples:
         embed analogy king - man + woman --vectors vectors.bin
-        embed analogy --positive paris,germany --negative france --vectors vectors.bin --top 3
+        embed analogy --positive paris,germany --negative france --top 3 \\
+          --vectors vectors.bin
         embed analogy king - man + woman --method cosmul --vectors vectors.bin
       """)
 
@@ -29,14 +30,14 @@ struct Analogy: ParsableCommand {
   @Option(help: "The word-vectors file.")
   var vectors: String
 
-  @Option(help: "How many answers to show.")
+  @Option(help: "How many answers to show (at least 1).")
   var top: Int = 10
 
-  @Option(help: "Search only the first N words of the file (default: all).")
+  @Option(help: "Search only the first N words of the file (at least 1; default: all).")
   var restrict: Int?
 
-  @Option(help: "cosadd (3CosAdd, gensim most_similar) or cosmul (3CosMul).")
-  var method: String = "cosadd"
+  @Option(help: "3CosAdd (gensim most_similar) or 3CosMul (most_similar_cosmul).")
+  var method: AnalogyMethod = .cosadd
 
   @Flag(help: "Print JSON.")
   var json = false
@@ -65,34 +66,63 @@ struct Analogy: ParsableCommand {
       if sign > 0 { positive.append(token) } else { negative.append(token) }
       expectWord = false
     }
+    if expectWord && !tokens.isEmpty {
+      throw ValidationError(
+        "'\(tokens.joined(separator: " "))' ends with an operator: add the word after "
+          + "'\(tokens.last ?? "")'")
+    }
     return (positive, negative)
+  }
+
+  /// The analogy as the user wrote it: the expression, then any --positive/--negative words.
+  static func header(expression: [String], positive: [String], negative: [String]) -> String {
+    var parts = expression
+    for word in positive { parts += parts.isEmpty ? [word] : ["+", word] }
+    for word in negative { parts += ["-", word] }
+    return parts.joined(separator: " ")
+  }
+
+  func validate() throws {
+    try checkTopAndRestrict(top: top, restrict: restrict)
   }
 
   func run() throws {
     var (plus, minus) = try Self.parse(expression)
-    plus += positive.flatMap { $0.split(separator: ",").map(String.init) }
-    minus += negative.flatMap { $0.split(separator: ",").map(String.init) }
+    let extraPlus = positive.flatMap { $0.split(separator: ",").map(String.init) }
+    let extraMinus = negative.flatMap { $0.split(separator: ",").map(String.init) }
+    plus += extraPlus
+    minus += extraMinus
     guard !plus.isEmpty else {
       throw ValidationError("give an expression (king - man + woman) or --positive words")
     }
     let wv = try file.load(vectors)
     let answers: [Neighbour]
-    switch method.lowercased() {
-    case "cosadd", "3cosadd":
+    switch method {
+    case .cosadd:
       answers = try wv.mostSimilar(positive: plus, negative: minus, topN: top, restrictTo: restrict)
-    case "cosmul", "3cosmul":
+    case .cosmul:
       answers = try wv.mostSimilarCosMul(
         positive: plus, negative: minus, topN: top, restrictTo: restrict)
-    default: throw ValidationError("unknown method '\(method)': use cosadd or cosmul")
+    }
+    if answers.isEmpty, let restrict {
+      Terminal.note("no answer: the first \(restrict) words (--restrict) are all input words")
     }
     if json {
-      try printJSON([
-        "positive": plus, "negative": minus, "method": method,
-        "answers": NeighbourTable.json(answers),
-      ])
+      try printJSON(
+        AnalogyJSON(
+          positive: plus, negative: minus, method: method.rawValue,
+          answers: answers.map(NeighbourJSON.init)))
     } else {
-      print("\(plus.joined(separator: " + "))\(minus.map { " - \($0)" }.joined()) ≈")
+      print(Self.header(expression: expression, positive: extraPlus, negative: extraMinus) + " ≈")
       NeighbourTable.print(answers)
     }
   }
+}
+
+/// `embed analogy --json` output.
+struct AnalogyJSON: Encodable {
+  let positive: [String]
+  let negative: [String]
+  let method: String
+  let answers: [NeighbourJSON]
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import EmbeddingKit
+import Foundation
 
 /// `embed convert IN OUT`.
 struct Convert: ParsableCommand {
@@ -10,8 +11,6 @@ struct Convert: ParsableCommand {
       --to, or guessed from OUT's extension (.bin word2vec binary, .txt word2vec text, .vec \
       fastText, .npy NumPy + .vocab, .safetensors, .ekv native). The native format opens in \
       milliseconds whatever its size. Files are written atomically.
-
-      Formats: \(VectorFormat.allCases.map(\.rawValue).joined(separator: ", ")).
 
       Examples:
         embed convert vectors.bin vectors.ekv
@@ -26,19 +25,26 @@ struct Convert: ParsableCommand {
   var output: String
 
   @Option(help: "Output format (default: from the output file's extension).")
-  var to: String?
+  var to: VectorFormat?
 
   @OptionGroup var file: VectorFileOptions
 
   func run() throws {
     let format: VectorFormat
     if let to {
-      format = try VectorFormatName.parse(to)
+      format = to
     } else if let guessed = VectorFormat.guess(fromPathExtension: output) {
       format = guessed
     } else {
       throw ValidationError("cannot tell the output format from '\(output)'; pass --to FORMAT")
     }
+    // A .npy matrix is written with its words in <name>.vocab beside it.
+    let vocabularyFile = { (path: String) in
+      URL(fileURLWithPath: path).deletingPathExtension().appendingPathExtension("vocab").path
+    }
+    try OutputPaths.check(
+      [("OUT", output), ("OUT's vocabulary", format == .npy ? vocabularyFile(output) : nil)],
+      inputs: [input, file.vocabulary ?? vocabularyFile(input)])
     let start = MonotonicClock.now()
     let wv = try file.load(input)
     try wv.write(to: output, format: format)

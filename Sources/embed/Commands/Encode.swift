@@ -63,7 +63,7 @@ struct Encode: ParsableCommand {
     let role = try model.textRole()
     let sink = try EmbeddingOutput(path: output, precision: precision)
     let bar = ProgressBar(quiet: quiet || output == nil && texts.count < 100)
-    let start = Clock.now()
+    let start = MonotonicClock.now()
     var total = 0
     var truncated = 0
     func encodeChunk(_ chunk: [String]) throws {
@@ -73,7 +73,7 @@ struct Encode: ParsableCommand {
       truncated += result.truncatedCount
       bar.draw(
         ProgressReport(
-          stage: "encode", completed: total, total: nil, unit: "texts", elapsed: Clock.now() - start
+          stage: "encode", completed: total, total: nil, unit: "texts", elapsed: MonotonicClock.now() - start
         ))
     }
     if !texts.isEmpty { try encodeChunk(texts) }
@@ -99,7 +99,7 @@ struct Encode: ParsableCommand {
     }
     try sink.finish()
     bar.finish()
-    let seconds = Clock.now() - start
+    let seconds = MonotonicClock.now() - start
     var summary =
       "encoded \(total) texts × \(encoder.dimension) dims in \(String(format: "%.2f", seconds)) s "
       + "(\(String(format: "%.0f", Double(total) / max(seconds, 1e-9))) texts/s); "

@@ -14,7 +14,8 @@ struct Evaluate: ParsableCommand {
       evaluate_word_pairs semantics.
 
       Examples:
-        embed evaluate vectors.bin --analogies ../shared/data/eval/questions-words.txt
+        embed evaluate vectors.bin \\
+          --analogies ../shared/data/eval/questions-words.txt
         embed evaluate vectors.bin --pairs ../shared/data/eval/wordsim353.tsv --json
       """)
 
@@ -43,12 +44,16 @@ struct Evaluate: ParsableCommand {
 
   @OptionGroup var file: VectorFileOptions
 
+  func validate() throws {
+    if restrict < 1 { throw ValidationError("--restrict must be at least 1 (got \(restrict))") }
+  }
+
   func run() throws {
     guard analogies != nil || pairs != nil else {
       throw ValidationError("give --analogies FILE and/or --pairs FILE")
     }
     let wv = try file.load(vectors)
-    var report: [String: Any] = ["vectors": vectors, "words": wv.count, "restrict": restrict]
+    var report = EvaluationJSON(vectors: vectors, words: wv.count, restrict: restrict)
     if let analogies {
       let bar = ProgressBar(quiet: json)
       let r = try wv.evaluateAnalogies(
@@ -56,17 +61,13 @@ struct Evaluate: ParsableCommand {
         dummyForUnknown: dummyForUnknown, progress: bar.handler)
       bar.finish()
       let rows = r.sections + [r.total]
-      report["analogies"] =
-        [
-          "file": analogies, "questions": r.questions, "oov": r.outOfVocabulary,
-          "oov_percent": r.outOfVocabularyPercent,
-          "sections": rows.map {
-            [
-              "section": $0.name, "correct": $0.correct, "incorrect": $0.incorrect,
-              "accuracy": $0.accuracy,
-            ] as [String: Any]
-          },
-        ] as [String: Any]
+      report.analogies = EvaluationJSON.Analogies(
+        file: analogies, questions: r.questions, oov: r.outOfVocabulary,
+        oov_percent: r.outOfVocabularyPercent,
+        sections: rows.map {
+          EvaluationJSON.Section(
+            section: $0.name, correct: $0.correct, incorrect: $0.incorrect, accuracy: $0.accuracy)
+        })
       if !json {
         let width = max(24, rows.map(\.name.count).max() ?? 24)
         print("Analogies: \(analogies)")
@@ -87,11 +88,9 @@ struct Evaluate: ParsableCommand {
       let r = try wv.evaluateWordPairs(
         path: pairs, restrictVocabulary: restrict, caseInsensitive: !caseSensitive,
         dummyForUnknown: dummyForUnknown)
-      report["pairs"] =
-        [
-          "file": pairs, "pearson": r.pearson, "spearman": r.spearman, "pairs": r.pairs,
-          "oov": r.outOfVocabulary, "oov_percent": r.outOfVocabularyPercent,
-        ] as [String: Any]
+      report.pairs = EvaluationJSON.Pairs(
+        file: pairs, pearson: r.pearson, spearman: r.spearman, pairs: r.pairs,
+        oov: r.outOfVocabulary, oov_percent: r.outOfVocabularyPercent)
       if !json {
         print("Word pairs: \(pairs)")
         print(
@@ -102,4 +101,40 @@ struct Evaluate: ParsableCommand {
     }
     if json { try printJSON(report) }
   }
+}
+
+/// `embed evaluate --json` output (snake_case keys, as before).
+struct EvaluationJSON: Encodable {
+  /// One row of the analogy table.
+  struct Section: Encodable {
+    let section: String
+    let correct: Int
+    let incorrect: Int
+    let accuracy: Double
+  }
+
+  /// The analogy results.
+  struct Analogies: Encodable {
+    let file: String
+    let questions: Int
+    let oov: Int
+    let oov_percent: Double
+    let sections: [Section]
+  }
+
+  /// The word-pair results.
+  struct Pairs: Encodable {
+    let file: String
+    let pearson: Double
+    let spearman: Double
+    let pairs: Int
+    let oov: Int
+    let oov_percent: Double
+  }
+
+  let vectors: String
+  let words: Int
+  let restrict: Int
+  var analogies: Analogies? = nil
+  var pairs: Pairs? = nil
 }

@@ -22,17 +22,18 @@ struct Inputs: ParsableCommand {
 
       Examples:
         embed inputs the-verdict.txt --max-length 4 --stride 4 --batch 8 --dim 256
-        embed inputs corpus.txt.xz --max-length 256 --stride 128 --batch 4 --shuffle --seed 7
+        embed inputs corpus.txt.xz --max-length 256 --stride 128 --batch 4 \\
+          --shuffle --seed 7
         embed inputs text.txt --weights gpt2/model.safetensors --max-length 1024
-        embed inputs text.txt --json          # the first batch as JSON (to diff with Python)
+        embed inputs text.txt --json     # the first batch as JSON (diff with Python)
         embed inputs text.txt --json --json-batches 0   # every batch
       """)
 
   @Argument(help: "A text file (plain, .gz or .xz; '-' = standard input).")
   var file: String
 
-  @Option(help: "Tokenizer: gpt2, r50k_base, cl100k_base or o200k_base.")
-  var encoding = "gpt2"
+  @Option(help: "Tokenizer (tiktoken-identical BPE).")
+  var encoding: EncodingName = .gpt2
 
   @Option(help: "Tokens per window (the context length).")
   var maxLength = 4
@@ -46,7 +47,7 @@ struct Inputs: ParsableCommand {
   @Option(help: "Embedding dimension (1...12288).")
   var dim = 256
 
-  @Option(help: "Standard deviation of the random initial weights.")
+  @Option(help: "Standard deviation of the random initial weights (0 < std <= 1000).")
   var std: Float = 1
 
   @Option(help: "Seed of the weights and of --shuffle.")
@@ -82,6 +83,7 @@ struct Inputs: ParsableCommand {
       throw ValidationError("use --weights or --wte/--wpe, not both")
     }
     if values < 0 { throw ValidationError("--values must be >= 0") }
+    try checkStandardDeviation(std)
     if !(1...EmbeddingTable.maximumDimension).contains(dim) {
       throw ValidationError("--dim must be in 1...\(EmbeddingTable.maximumDimension) (got \(dim))")
     }
@@ -96,9 +98,9 @@ struct Inputs: ParsableCommand {
     if json {
       let all = loader.batches(epoch: 0)
       let count = jsonBatches > 0 ? min(jsonBatches, all.count) : all.count
-      let object = all.prefix(count).map { ["inputs": $0.inputRows, "targets": $0.targetRows] }
-      let data = try JSONSerialization.data(withJSONObject: object)
-      print(String(decoding: data, as: UTF8.self))
+      try printJSON(
+        all.prefix(count).map { BatchJSON(inputs: $0.inputRows, targets: $0.targetRows) },
+        pretty: false)
       return
     }
     let layer: InputEmbeddingLayer
@@ -117,7 +119,7 @@ struct Inputs: ParsableCommand {
       layer.initializeNormal(standardDeviation: std, seed: seed)
     }
     print(
-      "\(file): \(text.bytes) bytes -> \(text.ids.count) \(encoding) tokens -> "
+      "\(file): \(text.bytes) bytes -> \(text.ids.count) \(encoding.rawValue) tokens -> "
         + "\(dataset.count) windows (max length \(maxLength), stride \(stride)) -> "
         + "\(loader.batchCount) batches of \(batch)\(keepLast ? "" : " (last partial batch dropped)")"
     )
@@ -151,4 +153,18 @@ struct Inputs: ParsableCommand {
         "  input_embeddings[0, \(last), :\(k)] = \(formatValues((0..<k).map { x[0, last, $0] }))")
     }
   }
+}
+
+/// Rejects a standard deviation of initial weights that is not a number in (0, 1000]
+/// (`nan`, a negative value, or one so large that sums overflow to infinity).
+func checkStandardDeviation(_ std: Float) throws {
+  guard std.isFinite && std > 0 && std <= 1000 else {
+    throw ValidationError("--std must be a number in (0, 1000] (got \(std))")
+  }
+}
+
+/// One batch in `embed inputs --json` output.
+struct BatchJSON: Encodable {
+  let inputs: [[Int32]]
+  let targets: [[Int32]]
 }

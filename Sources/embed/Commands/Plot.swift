@@ -13,7 +13,7 @@ struct Plot: ParsableCommand {
       Examples:
         embed plot vectors.bin --words "eagle,owl,france,paris" -o plot.svg
         embed plot vectors.bin --group birds=eagle,owl,hawk \\
-            --group cities=paris,rome,berlin -o plot.svg -o plot.html
+          --group cities=paris,rome,berlin -o plot.svg -o plot.html
         embed plot vectors.bin --top 2000 --groups groups.tsv -o map.html
         embed plot vectors.bin --top 300 --method pca -o pca.png
 
@@ -32,7 +32,8 @@ struct Plot: ParsableCommand {
 
       Bad input: words missing from the vocabulary are an error that lists them all \
       (--skip-missing plots the rest); a word given twice is plotted once; a vector holding \
-      NaN or infinity is an error naming the word.
+      NaN or infinity is an error naming the word (--allow-non-finite loads such a file, to \
+      plot its other words).
       """)
 
   @Argument(help: "Word vectors (word2vec .bin/.txt, fastText .vec, GloVe; format detected).")
@@ -87,7 +88,7 @@ struct Plot: ParsableCommand {
   var seed: UInt64 = 1
 
   @Option(help: "Worker threads (default: the number of cores).")
-  var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+  var threads: Int?
 
   @Option(help: "Nearest neighbours per word listed in the HTML page (0 = none).")
   var neighbours: Int = 10
@@ -107,6 +108,8 @@ struct Plot: ParsableCommand {
   @Flag(name: .shortAndLong, help: "No progress output.")
   var quiet = false
 
+  @OptionGroup var file: VectorFileOptions
+
   func validate() throws {
     for o in outputs where PlotOutput.Format(path: o) == nil {
       throw ValidationError("--output \(o): use a .svg, .html or .png file name")
@@ -117,21 +120,37 @@ struct Plot: ParsableCommand {
     for spec in groupSpecs where !spec.contains("=") {
       throw ValidationError("--group \(spec): expected NAME=word,word,...")
     }
+    if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
   }
 
-  func run() throws {
-    let wv = try WordVectors.load(contentsOf: vectors)
+  /// The words to plot and their groups: --words, then the --group words, then the --groups
+  /// file's. A word in both --words and a group is one request; one given twice in the same
+  /// list is reported (and plotted once).
+  func requestedWords() throws -> (words: [String], groups: WordGroups) {
     var wordGroups = try groups.map { try WordGroups(contentsOf: $0) } ?? WordGroups()
     var requested = PlotOutput.split(words ?? "")
+    var fromGroups: [String] = []
     for spec in groupSpecs {
       let parts = spec.split(separator: "=", maxSplits: 1)
       let name = String(parts[0]).trimmingCharacters(in: .whitespaces)
       for w in PlotOutput.split(parts.count > 1 ? String(parts[1]) : "") {
         wordGroups.add(w, to: name)
-        requested.append(w)
+        fromGroups.append(w)
       }
     }
-    requested += wordGroups.words
+    // WordGroups keeps each word once: add the file's words that no --group spec gave.
+    let listed = Set(requested)
+    let specWords = Set(fromGroups)
+    requested += fromGroups.filter { !listed.contains($0) }
+    requested += wordGroups.words.filter { !listed.contains($0) && !specWords.contains($0) }
+    return (requested, wordGroups)
+  }
+
+  func run() throws {
+    try OutputPaths.check(outputs.map { ("-o", $0) }, inputs: [vectors, groups])
+    let threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
+    let wv = try file.load(vectors)
+    let (requested, wordGroups) = try requestedWords()
     let defaultTop = requested.isEmpty && top == nil ? 500 : top
     let selection = try WordSelection(
       vectors: wv, words: requested, top: defaultTop, skipMissing: skipMissing)
@@ -210,5 +229,3 @@ enum PlotOutput {
     }
   }
 }
-
-extension Projector.Method: ExpressibleByArgument {}

@@ -15,13 +15,17 @@ extension QuickstartSteps {
       throw EmbeddingError.io(path: "the-verdict.txt", reason: "missing from the embed bundle")
     }
     let gpt2 = try BytePairEncoder.named(.gpt2)
-    let ids = try gpt2.encode(String(contentsOf: url, encoding: .utf8), allowedSpecial: .all)
+    let text = try String(contentsOf: url, encoding: .utf8)
+    let ids = try gpt2.encode(text, allowedSpecial: .all)
+    // A copy beside the other outputs, so the commands below run as printed.
+    let verdict = (outputDirectory as NSString).appendingPathComponent("the-verdict.txt")
+    try AtomicFile.write(to: verdict) { try $0.write(text) }
 
     // The book's data loader: max_length 4, stride 4, batch 8, no shuffle.
     let dataset = try SlidingWindowDataset(tokenIDs: ids, maxLength: 4, stride: 4)
     let loader = try BatchLoader(dataset: dataset, batchSize: 8)
     let batch = loader.batches()[0]
-    print("embed inputs the-verdict.txt --max-length 4 --stride 4 --batch 8 --dim 256")
+    print("embed inputs \(verdict) --max-length 4 --stride 4 --batch 8 --dim 256")
     print("\(ids.count) GPT-2 tokens -> \(dataset.count) windows -> \(loader.batchCount) batches")
     print(
       "First batch, inputs [8, 4]:  \(batch.inputRows.prefix(2).map(\.description).joined(separator: " ")) …"
@@ -68,7 +72,8 @@ extension QuickstartSteps {
       return (model, curve.last!.validationLoss, trainer.unigramValidationLoss())
     }
     print(
-      "\nembed train-lm the-verdict.txt --dim \(dimension) --context 16 --epochs 8 --vocab-limit 0 --lr 0.003"
+      "\nembed train-lm \(verdict) --dim \(dimension) --context 16 --batch 16 --epochs 8 "
+        + "--vocab-limit 0 --lr 0.003 --validation 0.1 -o \((outputDirectory as NSString).appendingPathComponent("lm.bin"))"
     )
     print(
       "Next-token model (input embeddings -> output projection -> softmax) over the "

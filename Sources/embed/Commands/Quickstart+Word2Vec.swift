@@ -4,6 +4,8 @@ import Foundation
 extension QuickstartSteps {
   /// Step 2: train skip-gram word vectors on the bundled corpus (1M words), write
   /// `<output>/vectors.bin`, and show the nearest neighbours of a few words.
+  ///
+  /// One thread and a fixed seed: the same vectors, so the same answers, on every run.
   func word2vecStep() throws {
     Terminal.heading("2. Word2Vec: word vectors from 1 million words of text")
     guard
@@ -20,6 +22,8 @@ extension QuickstartSteps {
     config.sample = 1e-4
     config.minCount = 5
     config.epochs = 5
+    config.threads = 1
+    config.seed = 1
     let bar = ProgressBar()
     let (vocabulary, stats) = try Word2VecVocabulary.count(
       corpora: [corpus.path], minCount: config.minCount, progress: bar.handler)
@@ -29,12 +33,14 @@ extension QuickstartSteps {
         + "vocabulary: \(vocabulary.count) words seen at least \(config.minCount) times")
     print(
       "training skip-gram, \(config.dimension) dimensions, window \(config.window), "
-        + "\(config.negative) negative samples, \(config.epochs) epochs, \(config.threads) threads")
+        + "\(config.negative) negative samples, \(config.epochs) epochs, 1 thread (reproducible)")
+    let path = (outputDirectory as NSString).appendingPathComponent("vectors.bin")
+    print(
+      "  = embed train \(corpus.path) -o \(path) --sample 1e-4 --threads 1 --seed 1")
     let model = try Word2Vec(vocabulary: vocabulary, configuration: config)
     let summary = try model.train(corpora: [corpus.path], progress: bar.handler)
     bar.finish()
     let vectors = try model.wordVectors()
-    let path = (outputDirectory as NSString).appendingPathComponent("vectors.bin")
     try vectors.write(to: path, format: .word2vecBinary)
     print(
       String(

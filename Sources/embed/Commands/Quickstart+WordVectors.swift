@@ -2,8 +2,23 @@ import EmbeddingKit
 import Foundation
 
 extension QuickstartSteps {
-  /// Step 3: nearest neighbours and an analogy on the vectors the Word2Vec step trained,
-  /// then the same vectors in the native format, reopened memory-mapped.
+  /// The vectors shipped in Resources: skip-gram trained by `embed train` on the whole
+  /// 16.7M-word benchmark corpus, its 10,000 most frequent words plus the words the tour
+  /// names (see Resources/SOURCES.md for the command).
+  func shippedVectors() throws -> (vectors: WordVectors, path: String) {
+    guard
+      let url = Bundle.module.url(
+        forResource: "word2vec-en-vectors.bin", withExtension: "xz", subdirectory: "Resources")
+    else {
+      throw EmbeddingError.io(
+        path: "Resources/word2vec-en-vectors.bin.xz", reason: "missing from the embed bundle")
+    }
+    return (try WordVectors.load(contentsOf: url.path), url.path)
+  }
+
+  /// Step 3: nearest neighbours and an analogy, first on the vectors the Word2Vec step trained,
+  /// then on the shipped vectors trained on 17 times more text; then the native format,
+  /// reopened memory-mapped.
   func wordVectorsStep() throws {
     Terminal.heading("3. Word vectors: neighbours and analogies")
     let path = (outputDirectory as NSString).appendingPathComponent("vectors.bin")
@@ -11,45 +26,48 @@ extension QuickstartSteps {
       print("(no \(path): the Word2Vec step writes it; run the whole quickstart)")
       return
     }
-    let wv = try WordVectors.load(contentsOf: path)
-    print("loaded \(path): \(wv.count) words × \(wv.dimension) dimensions")
-    // Common words first; otherwise frequent words past the first few dozen function words.
-    let preferred = [
-      "man", "woman", "king", "house", "day", "time", "good", "water", "money", "said",
-    ]
-    var probes = preferred.filter { wv.contains($0) }.prefix(3).map { $0 }
-    if probes.count < 3 {
-      probes += (min(40, wv.count)..<min(60, wv.count)).prefix(3 - probes.count).map {
-        wv.word(at: $0)
+    let small = try WordVectors.load(contentsOf: path)
+    let (large, largePath) = try shippedVectors()
+    let probes = ["woman", "man", "king"]
+    let analogy = (positive: ["king", "woman"], negative: ["man"])
+    for (title, wv) in [
+      ("the vectors you just trained (1M words)", small),
+      ("the shipped vectors (trained the same way on 16.7M words)", large),
+    ] {
+      print("\(title), \(wv.count) words × \(wv.dimension):")
+      let present = probes.filter(wv.contains)
+      let answers = try wv.mostSimilar(batch: present.map { ([$0], []) }, topN: 5)
+      for (word, neighbours) in zip(present, answers) {
+        print("  nearest to \(word): \(Self.list(neighbours))")
       }
-    }
-    let answers = try wv.mostSimilar(batch: probes.map { ([$0], []) }, topN: 5)
-    for (word, neighbours) in zip(probes, answers) {
-      let list = neighbours.map { "\($0.word) (\(String(format: "%.2f", $0.similarity)))" }
-      print("nearest to \(word): \(list.joined(separator: ", "))")
-    }
-    let triples = [["king", "man", "woman"], ["he", "his", "her"], ["good", "better", "bad"]]
-    if let t = triples.first(where: { $0.allSatisfy(wv.contains) }) {
-      let answer = try wv.mostSimilar(positive: [t[0], t[2]], negative: [t[1]], topN: 3)
+      guard (analogy.positive + analogy.negative).allSatisfy(wv.contains) else { continue }
+      let ranked = try wv.mostSimilar(
+        positive: analogy.positive, negative: analogy.negative, topN: 10)
+      let rank = ranked.firstIndex { $0.word == "queen" }.map { "queen is #\($0 + 1)" }
       print(
-        "\(t[0]) - \(t[1]) + \(t[2]) ≈ \(answer.map { "\($0.word) (\(String(format: "%.2f", $0.similarity)))" }.joined(separator: ", "))"
-      )
+        "  king - man + woman ≈ \(Self.list(Array(ranked.prefix(3))))   "
+          + "(\(rank ?? "queen is not in the top 10"))")
     }
-    let outsider =
-      ["water", "money", "tree", "car", "city"].first { wv.contains($0) && !probes.contains($0) }
-      ?? wv.word(at: min(100, wv.count - 1))
-    let group = probes + [outsider]
-    if let odd = try? wv.doesntMatch(group) {
+    print("  more text, better vectors: the book's example needs millions of words.")
+    let group = ["paris", "london", "rome", "eagle"]
+    if group.allSatisfy(large.contains), let odd = try? large.doesntMatch(group) {
       print("doesn't match among \(group.joined(separator: ", ")): \(odd)")
     }
     let native = (outputDirectory as NSString).appendingPathComponent("vectors.ekv")
-    try wv.write(to: native, format: .native)
+    try small.write(to: native, format: .native)
     let start = MonotonicClock.now()
     let mapped = try WordVectors.load(contentsOf: native)
     let openMs = (MonotonicClock.now() - start) * 1000
     print(
-      "wrote \(native) (native format) and reopened it memory-mapped in \(String(format: "%.2f", openMs)) ms "
-        + "(\(mapped.count) words); try: embed similar \(probes.first ?? "word") --vectors \(native)"
-    )
+      "wrote \(native) (native format) and reopened it memory-mapped in "
+        + "\(String(format: "%.2f", openMs)) ms (\(mapped.count) words). Try:")
+    print("  embed similar woman --vectors \(native)")
+    print("  embed analogy king - man + woman --vectors \(largePath)")
+  }
+
+  /// "queen (0.71), princess (0.65)".
+  static func list(_ neighbours: [Neighbour]) -> String {
+    neighbours.map { "\($0.word) (\(String(format: "%.2f", $0.similarity)))" }
+      .joined(separator: ", ")
   }
 }

@@ -4,22 +4,26 @@ import Foundation
 
 /// `embed quickstart`: the whole road from text to vectors on the corpus shipped in
 /// `Sources/embed/Resources`, in under a minute.
-struct Quickstart: AsyncParsableCommand {
+struct Quickstart: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "A tour of EmbeddingKit on a small corpus that ships with it.",
     discussion: """
-      Runs each stage of the pipeline and prints what it produced: tokens and token IDs,
-      word vectors trained with Word2Vec and their nearest neighbours, LLM input embeddings,
-      and a 2-D plot of a few words. Output files go to --output (default ./quickstart-output).
+      Runs each stage of the pipeline and prints what it produced: tokens and token IDs, word \
+      vectors trained with Word2Vec and their nearest neighbours, LLM input embeddings, and a \
+      2-D plot of a few words. Output files go to --output (default ./quickstart-output), \
+      with a copy of the texts it uses, so every command it prints runs as printed from any \
+      folder. The run is seeded and single-threaded: the same answers every time.
       """)
 
   @Option(help: "Folder for the files the tour writes.")
   var output: String = "quickstart-output"
 
-  func run() async throws {
+  func run() throws {
     try FileManager.default.createDirectory(
       atPath: output, withIntermediateDirectories: true)
-    let steps = QuickstartSteps(outputDirectory: output)
+    // Absolute, so the printed commands work from any folder.
+    let folder = URL(fileURLWithPath: output).standardizedFileURL.path
+    let steps = QuickstartSteps(outputDirectory: folder)
     try steps.run()
   }
 }
@@ -33,21 +37,32 @@ struct QuickstartSteps {
 
   func run() throws {
     Terminal.heading("EmbeddingKit quickstart")
+    let start = MonotonicClock.now()
+    var seconds: [String] = []
+    func timed(_ name: String, _ step: () throws -> Void) rethrows {
+      let stepStart = MonotonicClock.now()
+      try step()
+      seconds.append("\(name) \(String(format: "%.1f", MonotonicClock.now() - stepStart))")
+    }
 
     // 1. text -> tokens -> token IDs
-    try tokenizationStep()
+    try timed("tokens") { try tokenizationStep() }
 
     // 2. Word2Vec training (writes <output>/vectors.bin)
-    try word2vecStep()
+    try timed("word2vec") { try word2vecStep() }
 
-    // 3. queries on the trained vectors
-    try wordVectorsStep()
+    // 3. queries on the trained and the shipped vectors
+    try timed("queries") { try wordVectorsStep() }
 
     // 4. LLM input embeddings
-    try inputEmbeddingsStep()
+    try timed("inputs") { try inputEmbeddingsStep() }
 
-    // 5. 2-D plot (writes <output>/plot.svg, plot.html)
-    try plotStep()
+    // 5. 2-D plot (writes <output>/plot.svg, plot.html, plot.png)
+    try timed("plot") { try plotStep() }
 
+    print(
+      "\nquickstart done in \(String(format: "%.1f", MonotonicClock.now() - start)) s "
+        + "(\(seconds.joined(separator: ", ")) s); files in \(outputDirectory)")
   }
+
 }

@@ -22,10 +22,10 @@ struct Similar: ParsableCommand {
   @Option(help: "The word-vectors file.")
   var vectors: String
 
-  @Option(help: "How many neighbours to show.")
+  @Option(help: "How many neighbours to show (at least 1).")
   var top: Int = 10
 
-  @Option(help: "Search only the first N words of the file (default: all).")
+  @Option(help: "Search only the first N words of the file (at least 1; default: all).")
   var restrict: Int?
 
   @Flag(help: "Print the cosine similarity of the given words (two or more) instead.")
@@ -36,15 +36,19 @@ struct Similar: ParsableCommand {
 
   @OptionGroup var file: VectorFileOptions
 
+  func validate() throws {
+    try checkTopAndRestrict(top: top, restrict: restrict)
+  }
+
   func run() throws {
     let wv = try file.load(vectors)
     if pair {
       guard words.count >= 2 else { throw ValidationError("--pair needs at least two words") }
-      var rows: [[String: Any]] = []
+      var rows: [PairJSON] = []
       for i in 0..<words.count {
         for j in (i + 1)..<words.count {
           let s = try wv.similarity(words[i], words[j])
-          rows.append(["a": words[i], "b": words[j], "similarity": Double(s)])
+          rows.append(PairJSON(a: words[i], b: words[j], similarity: Double(s)))
           if !json { print("\(words[i])  \(words[j])  \(String(format: "%.4f", s))") }
         }
       }
@@ -54,12 +58,26 @@ struct Similar: ParsableCommand {
     let answers = try wv.mostSimilar(
       batch: words.map { ([$0], []) }, topN: top, restrictTo: restrict)
     if json {
-      try printJSON(Dictionary(uniqueKeysWithValues: zip(words, answers.map(NeighbourTable.json))))
+      var table: [String: [NeighbourJSON]] = [:]
+      for (word, neighbours) in zip(words, answers) {
+        table[word] = neighbours.map(NeighbourJSON.init)
+      }
+      try printJSON(table)
       return
     }
     for (word, neighbours) in zip(words, answers) {
       if words.count > 1 { print("\(word):") }
+      if neighbours.isEmpty, let restrict {
+        Terminal.note("\(word): no neighbour among the first \(restrict) words (--restrict)")
+      }
       NeighbourTable.print(neighbours)
     }
   }
+}
+
+/// One row of `embed similar --pair --json`.
+struct PairJSON: Encodable {
+  let a: String
+  let b: String
+  let similarity: Double
 }

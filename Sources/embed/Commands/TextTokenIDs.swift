@@ -9,18 +9,26 @@ struct TextTokenIDs {
   let ids: [Int]
   let bytes: Int
 
-  init(path: String, encoding: String, maxBytes: Int?) throws {
-    guard let name = EncodingName(rawValue: encoding) else {
-      throw EmbeddingError.invalidArgument(
-        "unknown encoding '\(encoding)'; choose gpt2, r50k_base, cl100k_base or o200k_base")
-    }
-    encoder = try BytePairEncoder.named(name)
-    var data = try Self.read(path: path, maxBytes: maxBytes)
-    if let maxBytes, data.count >= maxBytes, let cut = data.lastIndex(of: 0x0A) {
-      data.removeSubrange((cut + 1)...)  // whole lines only: no word or UTF-8 sequence cut
+  init(path: String, encoding: EncodingName, maxBytes: Int?) throws {
+    encoder = try BytePairEncoder.named(encoding)
+    var data = try Self.read(path: path, maxBytes: maxBytes.map { $0 + 1 })
+    if let maxBytes, data.count > maxBytes {
+      data.removeSubrange(Self.cutPoint(data, limit: maxBytes)...)
     }
     bytes = data.count
     ids = try encoder.encode(String(decoding: data, as: UTF8.self), allowedSpecial: .all)
+  }
+
+  /// Where to cut `data` so that at most `limit` bytes remain: after the last line break
+  /// before the limit; in a line longer than that, after the last space or tab; in a word
+  /// longer than that, at the last UTF-8 character boundary. Never mid-character.
+  static func cutPoint(_ data: [UInt8], limit: Int) -> Int {
+    let head = data[..<limit]
+    if let newline = head.lastIndex(of: 0x0A) { return newline + 1 }
+    if let space = head.lastIndex(where: { $0 == 0x20 || $0 == 0x09 }) { return space + 1 }
+    var cut = limit
+    while cut > 0 && data[cut] & 0xC0 == 0x80 { cut -= 1 }  // a continuation byte: step back
+    return cut
   }
 
   private static func read(path: String, maxBytes: Int?) throws -> [UInt8] {

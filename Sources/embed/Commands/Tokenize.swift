@@ -15,11 +15,14 @@ struct Tokenize: ParsableCommand {
       Encodings: gpt2 (= r50k_base), cl100k_base (GPT-3.5/4), o200k_base (GPT-4o) give exactly \
       tiktoken's IDs; their vocabularies ship with EmbeddingKit. 'words' is the word-level \
       tokenizer of chapter 2 of "Build a Large Language Model (From Scratch)": its vocabulary \
-      comes from --vocab (one token per line) or is built from the input itself.
+      comes from --vocab (one token per line) or is built from the input itself (--decode \
+      needs --vocab). With --vocab, --tokens prints the tokens as encoded: a word missing from \
+      the vocabulary shows as <|unk|>.
 
       Special tokens (like <|endoftext|>) in the text are an error by default, as in tiktoken: \
-      --allow-special all (or a comma-separated list) encodes them as special tokens, \
-      --special-as-text encodes them as ordinary text.
+      --allow-special all (or a comma-separated list of the encoding's special tokens) encodes \
+      them as special tokens, --special-as-text encodes them as ordinary text. Both together: \
+      the listed tokens are special, every other one is text (so not with 'all').
 
       Examples:
         embed tokenize "Hello, world!"                          # 15496 11 995 0
@@ -39,8 +42,8 @@ struct Tokenize: ParsableCommand {
     name: [.short, .customLong("file")], help: "A file to tokenize ('-' = stdin); repeatable.")
   var files: [String] = []
 
-  @Option(help: "gpt2, r50k_base, cl100k_base, o200k_base or words.")
-  var encoding: String = "gpt2"
+  @Option(help: "Tokenizer: a tiktoken-identical BPE encoding, or the book's word tokenizer.")
+  var encoding: TokenizerChoice = .gpt2
 
   @Option(
     help: """
@@ -49,8 +52,8 @@ struct Tokenize: ParsableCommand {
       """)
   var vocab: String?
 
-  @Option(help: "Pre-tokenizer for a --vocab .tiktoken file: gpt2, cl100k or o200k.")
-  var pattern: String = "gpt2"
+  @Option(help: "Pre-tokenizer for a --vocab .tiktoken file.")
+  var pattern: PreTokenizer = .gpt2
 
   @Option(
     help:
@@ -80,13 +83,44 @@ struct Tokenize: ParsableCommand {
     if [tokens, count, decode].filter({ $0 }).count > 1 {
       throw ValidationError("choose at most one of --tokens, --count, --decode")
     }
-    if encoding != "words" && EncodingName(rawValue: encoding) == nil {
+    if encoding == .words {
+      if decode && vocab == nil {
+        throw ValidationError(
+          "--decode --encoding words needs the vocabulary the IDs came from: --vocab FILE")
+      }
+      if allowSpecial != nil || specialAsText {
+        throw ValidationError(
+          "--allow-special and --special-as-text apply to BPE encodings; the word tokenizer "
+            + "always encodes <|endoftext|> and <|unk|> as its special tokens")
+      }
+    } else if saveVocab != nil {
+      throw ValidationError("--save-vocab applies to --encoding words")
+    }
+    if specialAsText && allowSpecial?.lowercased() == "all" {
       throw ValidationError(
-        "unknown encoding '\(encoding)'; choose gpt2, r50k_base, cl100k_base, o200k_base or words")
+        "--special-as-text with --allow-special all: choose one (all special tokens are either "
+          + "special or text); or list the ones to keep special: --allow-special '<|endoftext|>'")
     }
-    if PreTokenizer(rawValue: pattern) == nil {
-      throw ValidationError("unknown pattern '\(pattern)'; choose gpt2, cl100k or o200k")
+  }
+
+  /// The special tokens `--allow-special` names, checked against the encoder's.
+  func allowedSpecial(for encoder: BytePairEncoder) throws -> SpecialTokenSet {
+    guard let allowSpecial else { return .none }
+    if allowSpecial.lowercased() == "all" { return .all }
+    let names = allowSpecial.split(separator: ",").map {
+      $0.trimmingCharacters(in: .whitespaces)
     }
+    let unknown = names.filter { encoder.specialTokens[$0] == nil }
+    guard unknown.isEmpty else {
+      let known = encoder.specialTokens.keys.sorted()
+      throw ValidationError(
+        "--allow-special: \(unknown.joined(separator: ", ")) "
+          + "\(unknown.count == 1 ? "is not a special token" : "are not special tokens") of "
+          + "\(encoder.name); "
+          + (known.isEmpty ? "it has none" : "its special tokens: \(known.joined(separator: ", "))")
+      )
+    }
+    return .some(Set(names))
   }
 
   func run() throws {
@@ -95,9 +129,10 @@ struct Tokenize: ParsableCommand {
         "nothing to tokenize: give text as arguments, --file FILE, or pipe text into standard input"
       )
     }
+    try OutputPaths.check([("--save-vocab", saveVocab)], inputs: files + [vocab])
     let output = BufferedOutput()
     defer { output.flush() }
-    if encoding == "words" {
+    if encoding == .words {
       try runWords(output)
     } else {
       try runBytePair(output)
@@ -134,17 +169,11 @@ struct Tokenize: ParsableCommand {
     let encoder: BytePairEncoder
     if let vocab {
       encoder = try BytePairEncoder.load(
-        tiktokenFile: vocab, preTokenizer: PreTokenizer(rawValue: pattern) ?? .gpt2,
-        specialTokens: [:])
+        tiktokenFile: vocab, preTokenizer: pattern, specialTokens: [:])
     } else {
-      encoder = try BytePairEncoder.named(
-        EncodingName(rawValue: encoding) ?? .gpt2, directory: vocabularies)
+      encoder = try BytePairEncoder.named(encoding.bytePair ?? .gpt2, directory: vocabularies)
     }
-    let allowed: SpecialTokenSet =
-      allowSpecial.map {
-        $0 == "all" ? .all : .some(Set($0.split(separator: ",").map(String.init)))
-      }
-      ?? .none
+    let allowed = try allowedSpecial(for: encoder)
     let disallowed: SpecialTokenSet = specialAsText ? .none : .all
     for input in inputs {
       if decode {
@@ -202,12 +231,19 @@ struct Tokenize: ParsableCommand {
         output.write(String(WordTokenizer.split(text).count))
       } else if tokens {
         output.write(
-          WordTokenizer.split(text).map { Self.quoted(Array($0.utf8)) }.joined(separator: " "))
+          try Self.encodedTokens(text, tokenizer).map { Self.quoted(Array($0.utf8)) }
+            .joined(separator: " "))
       } else {
         output.write(try tokenizer.encode(text).map(String.init).joined(separator: " "))
       }
       output.write("\n")
     }
+  }
+
+  /// The tokens `tokenizer` encodes `text` to: a word missing from its vocabulary is
+  /// `<|unk|>`, as its ID says.
+  static func encodedTokens(_ text: String, _ tokenizer: WordTokenizer) throws -> [String] {
+    try tokenizer.encode(text).map { tokenizer.vocabulary.token(for: $0) ?? Vocabulary.unknown }
   }
 
   // MARK: - Formatting

@@ -3,7 +3,7 @@ import EmbeddingKit
 import Foundation
 
 /// `embed train`: Word2Vec word vectors from text files.
-struct Train: AsyncParsableCommand {
+struct Train: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Train Word2Vec word vectors (skip-gram or CBOW) on text files.",
     discussion: """
@@ -13,9 +13,9 @@ struct Train: AsyncParsableCommand {
 
       Examples:
         embed train corpus.txt.xz -o vectors.bin
-        embed train part1.txt part2.txt.gz -o vectors.txt --model cbow --dim 200 --threads 4
-        embed train corpus.txt -o vectors.bin --save-model model.w2v      # keep a resumable model
-        embed train more.txt -o vectors.bin --resume model.w2v --epochs 1  # continue training
+        embed train part1.txt part2.txt.gz -o vectors.txt --model cbow --dim 200
+        embed train corpus.txt -o vectors.bin --save-model model.w2v  # resumable
+        embed train more.txt -o vectors.bin --resume model.w2v --epochs 1
 
       Output format follows the extension of -o: .bin = word2vec binary, .txt = word2vec text, \
       .vec = fastText text (all read by gensim's KeyedVectors.load_word2vec_format).
@@ -30,8 +30,8 @@ struct Train: AsyncParsableCommand {
   @Option(name: [.short, .long], help: "Where to write the word vectors (.bin, .txt or .vec).")
   var output: String = "vectors.bin"
 
-  @Option(help: "Architecture: skipgram or cbow.")
-  var model: String = "skipgram"
+  @Option(help: "Architecture (skip-gram, as word2vec's -cbow 0, or CBOW).")
+  var model: Word2VecConfiguration.Architecture = .skipGram
 
   @Option(name: [.customLong("dim"), .customLong("size")], help: "Vector dimension.")
   var dim: Int = 100
@@ -83,8 +83,8 @@ struct Train: AsyncParsableCommand {
 
   @Option(
     name: [.customLong("threads"), .customLong("thread")],
-    help: "Worker threads; the default is this machine's core count.")
-  var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    help: "Worker threads (default: the number of cores).")
+  var threads: Int?
 
   @Option(help: "Random seed (with --threads 1 runs are reproducible).")
   var seed: UInt64 = 1
@@ -107,16 +107,26 @@ struct Train: AsyncParsableCommand {
         "standard input cannot be a corpus (it is read once to count words, then once per epoch); save it to a file"
       )
     }
-    guard Word2VecConfiguration.Architecture(rawValue: model) != nil else {
-      throw ValidationError("--model must be skipgram or cbow (got '\(model)')")
+    if maxVocab < 0 {
+      throw ValidationError(
+        "--max-vocab must be 0 (no limit) or a positive count (got \(maxVocab))")
+    }
+    if let alpha, !(alpha.isFinite && alpha > 0) {
+      throw ValidationError("--alpha must be a positive number (got \(alpha))")
+    }
+    if !(minAlpha.isFinite && minAlpha >= 0) {
+      throw ValidationError("--min-alpha must be a number >= 0 (got \(minAlpha))")
+    }
+    if !(sample.isFinite && sample >= 0) {
+      throw ValidationError("--sample must be a number >= 0 (got \(sample))")
     }
   }
 
+  /// --threads, or the number of cores.
+  var threadCount: Int { threads ?? ProcessInfo.processInfo.activeProcessorCount }
+
   func makeConfiguration() throws -> Word2VecConfiguration {
-    guard let architecture = Word2VecConfiguration.Architecture(rawValue: model) else {
-      throw ValidationError("--model must be skipgram or cbow")
-    }
-    var config = Word2VecConfiguration(architecture: architecture)
+    var config = Word2VecConfiguration(architecture: model)
     config.dimension = dim
     config.window = window
     config.negative = negative
@@ -128,19 +138,21 @@ struct Train: AsyncParsableCommand {
     if let alpha { config.alpha = alpha }
     config.minAlpha = minAlpha
     config.cbowMean = !cbowSum
-    config.threads = threads
+    config.threads = threadCount
     config.seed = seed
     try config.validate()
     return config
   }
 
-  func run() async throws {
+  func run() throws {
+    try OutputPaths.check(
+      [("-o", output), ("--save-model", saveModel)], inputs: corpus + [resume])
     let bar = ProgressBar(quiet: quiet)
     let trained: Word2Vec
     if let resume {
       let loaded = try Word2Vec.load(from: resume)
       var config = loaded.configuration
-      config.threads = threads
+      config.threads = threadCount
       config.epochs = epochs
       if let alpha { config.alpha = alpha }
       config.minAlpha = min(minAlpha, config.alpha)

@@ -24,23 +24,26 @@ struct TrainLM: ParsableCommand {
       of --output's extension (.bin word2vec binary, .txt, .vec, .npy, .safetensors, .ekv), and \
       can be queried (embed similar) or plotted like Word2Vec vectors.
 
-      --init VECTORS starts the token embedding from word vectors of the same dimension \
+      --init-vectors VECTORS starts the token embedding from word vectors of the same dimension \
       (tokens matched to words with the leading space removed, then lower-cased; the match \
       count is printed), scaled to --std.
 
       Examples:
-        embed train-lm the-verdict.txt --epochs 20 --dim 32 --context 16
-        embed train-lm ../shared/data/corpus/en-raw.txt.xz --max-bytes 2000000 --dim 64 \\
-          --init vectors.bin --output lm.bin
+        embed train-lm the-verdict.txt --epochs 20 --dim 32 --context 16 -o lm.bin
+        embed train-lm corpus.txt.xz --max-bytes 2000000 --dim 64 \\
+          --init-vectors vectors.bin -o lm.bin
       """)
 
   @Argument(help: "A text file (plain, .gz or .xz; '-' = standard input).")
   var file: String
 
-  @Option(help: "Tokenizer: gpt2, r50k_base, cl100k_base or o200k_base.")
-  var encoding = "gpt2"
+  @Option(help: "Tokenizer (tiktoken-identical BPE).")
+  var encoding: EncodingName = .gpt2
 
-  @Option(help: "Read only the first N bytes of FILE (whole lines); 0 = all.")
+  @Option(
+    help:
+      "Read at most the first N bytes of FILE, cut after the last line break (else space) before N; 0 = all."
+  )
   var maxBytes = 0
 
   @Option(help: "Tokens per training window.")
@@ -61,14 +64,14 @@ struct TrainLM: ParsableCommand {
   @Option(help: "Stop each epoch after this many steps (0 = all batches).")
   var stepsPerEpoch = 0
 
-  @Option(help: "Held-out fraction of the tokens (the end of the text).")
+  @Option(help: "Held-out fraction of the tokens (the end of the text), in (0, 1).")
   var validation = 0.1
 
   @Option(help: "Most token rows the model keeps (0 = every token that occurs).")
   var vocabLimit = 4096
 
-  @Option(help: "Optimiser: adamw or sgd.")
-  var optimizer = "adamw"
+  @Option(help: "Optimiser.")
+  var optimizer: OptimizerChoice = .adamw
 
   @Option(help: "Learning rate (default: 0.003 for adamw, 0.5 for sgd).")
   var lr: Float?
@@ -79,7 +82,7 @@ struct TrainLM: ParsableCommand {
   @Flag(help: "Tie the output projection to the token embedding (as GPT-2 does).")
   var tied = false
 
-  @Option(help: "Standard deviation of the random initial weights.")
+  @Option(help: "Standard deviation of the random initial weights (0 < std <= 1000).")
   var std: Float = 0.02
 
   @Option(help: "Word vectors (any format embed reads) to initialise the token embedding.")
@@ -88,7 +91,9 @@ struct TrainLM: ParsableCommand {
   @Option(help: "Seed of the weights and of the batch order.")
   var seed: UInt64 = 123
 
-  @Option(help: "Where to save the trained token vectors (format from the extension).")
+  @Option(
+    name: [.short, .long],
+    help: "Where to save the trained token vectors (format from the extension).")
   var output = "lm-embeddings.bin"
 
   @Option(help: "Also write the validation curve as CSV here.")
@@ -101,16 +106,25 @@ struct TrainLM: ParsableCommand {
   var quiet = false
 
   func validate() throws {
-    if !["adamw", "sgd"].contains(optimizer) {
-      throw ValidationError("unknown optimizer '\(optimizer)'; choose adamw or sgd")
-    }
     if epochs < 1 { throw ValidationError("--epochs must be at least 1") }
     if maxBytes < 0 || stepsPerEpoch < 0 || vocabLimit < 0 || stride < 0 || evalEvery < 0 {
       throw ValidationError("counts must not be negative")
     }
+    if let lr, !(lr.isFinite && lr > 0) {
+      throw ValidationError("--lr must be a positive number (got \(lr))")
+    }
+    if !(weightDecay.isFinite && weightDecay >= 0) {
+      throw ValidationError("--weight-decay must be a number >= 0 (got \(weightDecay))")
+    }
+    if !(validation > 0 && validation < 1) {
+      throw ValidationError("--validation must be a fraction in (0, 1) (got \(validation))")
+    }
+    try checkStandardDeviation(std)
   }
 
   func run() throws {
+    try OutputPaths.check(
+      [("--output", output), ("--curve", curve)], inputs: [file, initVectors])
     let text = try TextTokenIDs(
       path: file, encoding: encoding, maxBytes: maxBytes > 0 ? maxBytes : nil)
     let data = try NextTokenData(
@@ -118,7 +132,7 @@ struct TrainLM: ParsableCommand {
       vocabularyLimit: vocabLimit > 0 ? vocabLimit : nil)
     let v = data.vocabulary
     print(
-      "\(file): \(text.bytes) bytes -> \(text.ids.count) \(encoding) tokens; "
+      "\(file): \(text.bytes) bytes -> \(text.ids.count) \(encoding.rawValue) tokens; "
         + "\(data.trainingIDs.count) for training, \(data.validationIDs.count) held out")
     print(
       "Model vocabulary: \(v.count) rows (\(v.count - 1) most frequent tokens + 1 shared row "
@@ -155,13 +169,14 @@ struct TrainLM: ParsableCommand {
       model: model, trainingIDs: data.trainingIDs, validationIDs: data.validationIDs,
       options: options)
     let unigram = trainer.unigramValidationLoss()
+    let learningRate = lr ?? optimizer.defaultLearningRate
     let rule: GradientOptimizer =
-      optimizer == "sgd"
-      ? .sgd(learningRate: lr ?? 0.5)
-      : .adamW(learningRate: lr ?? 3e-3, weightDecay: weightDecay)
+      optimizer == .sgd
+      ? .sgd(learningRate: learningRate)
+      : .adamW(learningRate: learningRate, weightDecay: weightDecay)
     print(
       "Training: \(trainer.loader.batchCount) batches of \(batch) × \(context) tokens per epoch, "
-        + "\(epochs) epochs, \(optimizer), \(tied ? "tied" : "untied") output, dim \(dim)")
+        + "\(epochs) epochs, \(optimizer.rawValue), \(tied ? "tied" : "untied") output, dim \(dim)")
     print(
       "Unigram model on the held-out part: loss \(String(format: "%.4f", unigram)), "
         + "perplexity \(String(format: "%.1f", exp(unigram)))")

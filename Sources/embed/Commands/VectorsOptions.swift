@@ -4,12 +4,8 @@ import Foundation
 
 /// Options shared by the commands that read a word-vector file.
 struct VectorFileOptions: ParsableArguments {
-  @Option(
-    help: ArgumentHelp(
-      "Format of the vectors file (default: detected from its content).",
-      discussion: "One of: \(VectorFormat.allCases.map(\.rawValue).joined(separator: ", ")).",
-      valueName: "format"))
-  var format: String?
+  @Option(help: "Format of the vectors file (default: detected from its content).")
+  var format: VectorFormat?
 
   @Option(help: "Read only the first N words (the most frequent, in most files). Default: all.")
   var limit: Int?
@@ -36,26 +32,9 @@ struct VectorFileOptions: ParsableArguments {
       invalidUTF8: replaceInvalidUTF8 ? .replace : .reject, vocabularyPath: vocabulary,
       tensorName: tensor)
     let vectors = try WordVectors.load(
-      contentsOf: path, format: try format.map(VectorFormatName.parse), options: options)
+      contentsOf: path, format: format, options: options)
     if !vectors.loadReport.isClean { Terminal.note("\(path): \(vectors.loadReport)") }
     return vectors
-  }
-}
-
-/// Parses format names given on the command line.
-enum VectorFormatName {
-  static func parse(_ name: String) throws -> VectorFormat {
-    let aliases: [String: VectorFormat] = [
-      "bin": .word2vecBinary, "word2vec": .word2vecBinary, "txt": .word2vecText,
-      "text": .word2vecText,
-      "vec": .fastTextVec, "fasttext": .fastTextVec, "ekv": .native,
-    ]
-    if let format = VectorFormat(rawValue: name.lowercased()) ?? aliases[name.lowercased()] {
-      return format
-    }
-    throw ValidationError(
-      "unknown format '\(name)'; use one of \(VectorFormat.allCases.map(\.rawValue).joined(separator: ", "))"
-    )
   }
 }
 
@@ -69,15 +48,33 @@ enum NeighbourTable {
       )
     }
   }
+}
 
-  static func json(_ neighbours: [Neighbour]) -> [[String: Any]] {
-    neighbours.map { ["word": $0.word, "similarity": Double($0.similarity)] }
+/// One neighbour in JSON output.
+struct NeighbourJSON: Encodable {
+  let word: String
+  let similarity: Double
+
+  init(_ neighbour: Neighbour) {
+    word = neighbour.word
+    similarity = Double(neighbour.similarity)
   }
 }
 
-/// Writes a JSON value to standard output.
-func printJSON(_ value: Any) throws {
-  let data = try JSONSerialization.data(
-    withJSONObject: value, options: [.prettyPrinted, .sortedKeys])
-  print(String(decoding: data, as: UTF8.self))
+/// Writes a value as pretty-printed JSON (keys sorted) to standard output.
+func printJSON<T: Encodable>(_ value: T, pretty: Bool = true) throws {
+  let encoder = JSONEncoder()
+  encoder.outputFormatting =
+    pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.withoutEscapingSlashes]
+  encoder.nonConformingFloatEncodingStrategy = .convertToString(
+    positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+  print(String(decoding: try encoder.encode(value), as: UTF8.self))
+}
+
+/// Rejects `--top` below 1 and `--restrict` below 1 (they would print nothing).
+func checkTopAndRestrict(top: Int, restrict: Int?) throws {
+  if top < 1 { throw ValidationError("--top must be at least 1 (got \(top))") }
+  if let restrict, restrict < 1 {
+    throw ValidationError("--restrict must be at least 1 (got \(restrict))")
+  }
 }
