@@ -10,7 +10,10 @@ import PackageDescription
 let native = ProcessInfo.processInfo.environment["EMBEDDINGKIT_NATIVE"] == "1"
 let kernelSettings: [SwiftSetting] =
   native
-  ? [.unsafeFlags(["-Xcc", "-march=native", "-target-cpu", "native"]), .define("EMBEDDINGKIT_NATIVE")]
+  ? [
+    .unsafeFlags(["-Xcc", "-march=native", "-target-cpu", "native"]),
+    .define("EMBEDDINGKIT_NATIVE"),
+  ]
   : []
 
 let package = Package(
@@ -48,10 +51,13 @@ let package = Package(
       name: "Projection", dependencies: ["EmbeddingCore", "WordEmbeddings", "CZlib"],
       swiftSettings: kernelSettings),
     .target(
+      name: "DocumentVectors", dependencies: ["EmbeddingCore", "WordEmbeddings", "Word2Vec"],
+      swiftSettings: kernelSettings),
+    .target(
       name: "EmbeddingKit",
       dependencies: [
         "EmbeddingCore", "Tokenization", "WordEmbeddings", "Word2Vec", "InputEmbeddings",
-        "Projection",
+        "Projection", "DocumentVectors",
       ]),
 
     .executableTarget(
@@ -83,6 +89,8 @@ let package = Package(
     .testTarget(
       name: "InputEmbeddingsTests", dependencies: ["InputEmbeddings", "EmbeddingTestSupport"],
       resources: [.copy("Fixtures")]),
+    .testTarget(
+      name: "DocumentVectorsTests", dependencies: ["DocumentVectors", "EmbeddingTestSupport"]),
     .testTarget(name: "ProjectionTests", dependencies: ["Projection", "EmbeddingTestSupport"]),
     .testTarget(
       name: "EmbedCLITests", dependencies: ["embed", "EmbeddingTestSupport"]),
