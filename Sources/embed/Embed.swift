@@ -30,6 +30,9 @@ struct Embed: AsyncParsableCommand {
       // Projection (plot)
       Plot.self,
 
+      // Sentence and document vectors (sif, doc2vec)
+      SIF.self, Doc2VecCommand.self,
+
     ]
   )
 }
