@@ -93,7 +93,7 @@ extension SIFModel {
     var rng = SeededGenerator(seed: seed)
     var v = (0..<d).map { _ in rng.nextGaussian() }
     var next = [Float](repeating: 0, count: d)
-    v.withUnsafeMutableBufferPointer { VectorKernels.normalize($0.baseAddress!, d) }
+    _ = v.withUnsafeMutableBufferPointer { VectorKernels.normalize($0.baseAddress!, d) }
     for _ in 0..<500 {
       v.withUnsafeMutableBufferPointer { vp in
         next.withUnsafeMutableBufferPointer { np in
