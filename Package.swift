@@ -59,10 +59,13 @@ let package = Package(
       name: "SentenceEmbeddings", dependencies: ["EmbeddingCore", "Tokenization"],
       swiftSettings: kernelSettings),
     .target(
+      name: "DocumentVectors", dependencies: ["EmbeddingCore", "WordEmbeddings", "Word2Vec"],
+      swiftSettings: kernelSettings),
+    .target(
       name: "EmbeddingKit",
       dependencies: [
         "EmbeddingCore", "Tokenization", "WordEmbeddings", "Word2Vec", "InputEmbeddings",
-        "Projection", "SentenceEmbeddings",
+        "Projection", "SentenceEmbeddings", "DocumentVectors",
       ]),
 
     .executableTarget(
@@ -98,6 +101,8 @@ let package = Package(
       name: "SentenceEmbeddingsTests",
       dependencies: ["SentenceEmbeddings", "EmbeddingTestSupport"],
       resources: [.copy("Fixtures")]),
+    .testTarget(
+      name: "DocumentVectorsTests", dependencies: ["DocumentVectors", "EmbeddingTestSupport"]),
     .testTarget(name: "ProjectionTests", dependencies: ["Projection", "EmbeddingTestSupport"]),
     .testTarget(
       name: "EmbedCLITests", dependencies: ["embed", "EmbeddingTestSupport"]),

@@ -67,7 +67,11 @@ public final class LineReader {
       if start > 0 {
         buffer.withUnsafeMutableBufferPointer { b in
           let n = end - start
-          if n > 0 { b.baseAddress!.update(from: b.baseAddress! + start, count: n) }
+          // The ranges overlap when the kept tail is longer than `start`: copyMemory is a memmove.
+          if n > 0 {
+            UnsafeMutableRawPointer(b.baseAddress!).copyMemory(
+              from: b.baseAddress! + start, byteCount: n)
+          }
         }
         end -= start
         start = 0

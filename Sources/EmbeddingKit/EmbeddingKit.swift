@@ -1,4 +1,5 @@
 // The umbrella module: `import EmbeddingKit` brings in every layer of the package.
+@_exported import DocumentVectors
 @_exported import EmbeddingCore
 @_exported import InputEmbeddings
 @_exported import Projection

@@ -15,7 +15,7 @@ struct EmbedBench: ParsableCommand {
       TokenizerSpeed.self, WordPieceIDs.self,
 
       // Word2Vec
-      Word2VecBench.self,
+      Word2VecBench.self, DimensionsBench.self,
 
       // Word vectors
       VectorsSearchBench.self, VectorsLoadBench.self, VectorsFuzzBench.self, FuzzBench.self,

@@ -35,6 +35,8 @@ struct Embed: AsyncParsableCommand {
 
       // Sentence embeddings (encode, similarity)
       Encode.self, Similarity.self,
+      // Sentence and document vectors (sif, doc2vec)
+      SIF.self, Doc2VecCommand.self,
 
     ]
   )

@@ -14,25 +14,27 @@ import Foundation
 /// many, updates sparse) and only perturb a few floats, so training converges; the price is
 /// that runs with more than one thread are not reproducible. That is why this type is
 /// `@unchecked Sendable`: the races on the floats are deliberate.
-final class ModelWeights: @unchecked Sendable {
-  let rows: Int
-  let dimension: Int
+package final class ModelWeights: @unchecked Sendable {
+  package let rows: Int
+  package let dimension: Int
   /// Floats per row (dimension rounded up to a multiple of 8).
-  let stride: Int
-  let input: UnsafeMutablePointer<Float>
-  let outputNegative: UnsafeMutablePointer<Float>?
-  let outputHierarchical: UnsafeMutablePointer<Float>?
+  package let stride: Int
+  package let input: UnsafeMutablePointer<Float>
+  package let outputNegative: UnsafeMutablePointer<Float>?
+  package let outputHierarchical: UnsafeMutablePointer<Float>?
 
-  static func stride(for dimension: Int) -> Int { (dimension + 7) / 8 * 8 }
+  package static func stride(for dimension: Int) -> Int { (dimension + 7) / 8 * 8 }
 
   /// Bytes the three matrices need.
-  static func byteCount(rows: Int, dimension: Int, negative: Bool, hierarchical: Bool) -> Int {
+  package static func byteCount(rows: Int, dimension: Int, negative: Bool, hierarchical: Bool)
+    -> Int
+  {
     let row = stride(for: dimension) * 4
     return rows * row + (negative ? rows * row : 0) + (hierarchical ? max(rows - 1, 1) * row : 0)
   }
 
   /// Allocates zeroed matrices.
-  init(rows: Int, dimension: Int, negative: Bool, hierarchical: Bool) {
+  package init(rows: Int, dimension: Int, negative: Bool, hierarchical: Bool) {
     self.rows = rows
     self.dimension = dimension
     let stride = Self.stride(for: dimension)
@@ -56,7 +58,7 @@ final class ModelWeights: @unchecked Sendable {
   }
 
   /// Input rows uniform in [-1/d, 1/d) (gensim's range; word2vec.c uses half of it), outputs zero.
-  func randomizeInput(seed: UInt64) {
+  package func randomizeInput(seed: UInt64) {
     var rng = SeededGenerator(seed: seed)
     // Measured on 4M words of en-words, CBOW: analogy 3.8% with word2vec.c's range, 4.9% with this.
     let scale = 2 / Float(dimension)
@@ -89,14 +91,16 @@ final class ModelWeights: @unchecked Sendable {
   }
 
   /// Copies `rows × dimension` floats (unpadded, row-major) into `matrix` of this model.
-  func copy(_ source: UnsafePointer<Float>, into target: UnsafeMutablePointer<Float>, rows: Int) {
+  package func copy(
+    _ source: UnsafePointer<Float>, into target: UnsafeMutablePointer<Float>, rows: Int
+  ) {
     for r in 0..<rows {
       (target + r * stride).update(from: source + r * dimension, count: dimension)
     }
   }
 
   /// The input vectors as an unpadded `Matrix`.
-  func inputMatrix() -> Matrix {
+  package func inputMatrix() -> Matrix {
     let m = Matrix(rows: rows, columns: dimension)
     for r in 0..<rows {
       m.rowPointer(r).update(from: input + r * stride, count: dimension)

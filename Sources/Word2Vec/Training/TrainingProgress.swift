@@ -5,7 +5,7 @@ import Foundation
 /// loss estimate, and rate-limited `ProgressReport`s. Workers touch it every ~10,000 words.
 ///
 /// `@unchecked Sendable`: all mutable state is guarded by `lock`.
-final class TrainingProgress: @unchecked Sendable {
+package final class TrainingProgress: @unchecked Sendable {
   private let lock = NSLock()
   private var wordsDone = 0
   private var lossSum = 0.0
@@ -20,7 +20,7 @@ final class TrainingProgress: @unchecked Sendable {
   let cancellation: CancellationToken?
   let stage: String
 
-  init(
+  package init(
     totalWords: Int, startAlpha: Float, minAlpha: Float, stage: String, handler: ProgressHandler?,
     cancellation: CancellationToken?
   ) {
@@ -35,13 +35,13 @@ final class TrainingProgress: @unchecked Sendable {
   }
 
   /// The learning rate after `done` words: linear from startAlpha to minAlpha.
-  func alpha(after done: Int) -> Float {
+  package func alpha(after done: Int) -> Float {
     let fraction = min(1, Double(done) / Double(totalWords))
     return max(minAlpha, startAlpha - Float(fraction) * (startAlpha - minAlpha))
   }
 
   /// Adds a worker's counts; returns the new learning rate and whether to stop.
-  func add(words: Int, loss: Double, pairs: Int) -> (alpha: Float, cancelled: Bool) {
+  package func add(words: Int, loss: Double, pairs: Int) -> (alpha: Float, cancelled: Bool) {
     lock.lock()
     wordsDone += words
     lossSum += loss
@@ -72,7 +72,7 @@ final class TrainingProgress: @unchecked Sendable {
   }
 
   /// The final report (always sent).
-  func finish() -> ProgressReport {
+  package func finish() -> ProgressReport {
     lock.lock()
     defer { lock.unlock() }
     let report = makeReport(now: MonotonicClock.now())
@@ -80,7 +80,7 @@ final class TrainingProgress: @unchecked Sendable {
     return report
   }
 
-  var words: Int {
+  package var words: Int {
     lock.lock()
     defer { lock.unlock() }
     return wordsDone

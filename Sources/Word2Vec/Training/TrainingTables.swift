@@ -6,10 +6,10 @@ import Foundation
 /// loop does no bounds checks or reference counting.
 ///
 /// `@unchecked Sendable`: the tables are written once in `init` and only read afterwards.
-final class TrainingTables: @unchecked Sendable {
+package final class TrainingTables: @unchecked Sendable {
   let vocabularySize: Int
   /// Keep word w if a uniform 32-bit draw is <= keepThreshold[w] (UInt32.max = always keep).
-  let keepThreshold: UnsafeMutablePointer<UInt32>
+  package let keepThreshold: UnsafeMutablePointer<UInt32>
   let noiseThreshold: UnsafeMutablePointer<UInt32>
   let noiseAlias: UnsafeMutablePointer<Int32>
   let pathOffsets: UnsafeMutablePointer<Int32>
@@ -27,7 +27,7 @@ final class TrainingTables: @unchecked Sendable {
     return p
   }
 
-  init(counts: [Int], sample: Double, hierarchical: Bool) {
+  package init(counts: [Int], sample: Double, hierarchical: Bool) {
     vocabularySize = counts.count
     let total = Double(counts.reduce(0, +))
     keepThreshold = Self.copy(
@@ -70,7 +70,7 @@ final class TrainingTables: @unchecked Sendable {
   }
 
   /// Bytes the tables hold.
-  static func byteCount(vocabularySize v: Int, hierarchical: Bool) -> Int {
+  package static func byteCount(vocabularySize v: Int, hierarchical: Bool) -> Int {
     v * 12 + (hierarchical ? v * 4 + v * 40 * 8 : 0) + 2 * 4 * (SigmoidTable.size + 1)
   }
 }

@@ -19,30 +19,30 @@ typealias FloatRow = UnsafeMutablePointer<Float>
 /// The step is then two small matrix products, inputs (B×d) · outputs(O×d)ᵀ → B×O scores,
 /// and the rank-B updates of the outputs, with all rows resident in L1 for the whole window,
 /// instead of word2vec.c's B separate passes that each reload O rows and draw K new negatives.
-struct TrainingWorker {
+package struct TrainingWorker {
   let weights: ModelWeights
   let tables: TrainingTables
   let configuration: Word2VecConfiguration
   var rng: SeededGenerator
   /// Σ loss and number of scored pairs since the last report.
-  var loss: Double = 0
-  var lossPairs = 0
+  package var loss: Double = 0
+  package var lossPairs = 0
   /// Scores that were NaN or infinite (the weights diverged); 0 in a healthy run.
-  var nonFiniteScores = 0
+  package var nonFiniteScores = 0
 
-  private let chunks: Int  // SIMD8 chunks per row
-  private let stride: Int
-  private let sentence: UnsafeMutablePointer<Int32>
-  private let contextRows: UnsafeMutablePointer<FloatRow>
+  let chunks: Int  // SIMD8 chunks per row
+  let stride: Int
+  let sentence: UnsafeMutablePointer<Int32>
+  let contextRows: UnsafeMutablePointer<FloatRow>
   /// Two sets of output rows and labels: the current centre word's and the next one's, drawn
   /// one word ahead so their rows can be prefetched while the current word trains.
-  private let outputRows: UnsafeMutablePointer<FloatRow>
-  private let outputLabels: UnsafeMutablePointer<Float>
-  private let maxOutputs: Int
-  private let gradients: UnsafeMutablePointer<SIMD8<Float>>
-  private let scratch: UnsafeMutablePointer<Float>  // B × stride (skip-gram) or 2 × stride (CBOW)
+  let outputRows: UnsafeMutablePointer<FloatRow>
+  let outputLabels: UnsafeMutablePointer<Float>
+  let maxOutputs: Int
+  let gradients: UnsafeMutablePointer<SIMD8<Float>>
+  let scratch: UnsafeMutablePointer<Float>  // B × stride (skip-gram) or 2 × stride (CBOW)
 
-  init(
+  package init(
     weights: ModelWeights, tables: TrainingTables, configuration: Word2VecConfiguration,
     seed: UInt64, index: Int
   ) {
@@ -52,7 +52,7 @@ struct TrainingWorker {
     rng = SeededGenerator.stream(seed: seed, index: index)
     stride = weights.stride
     chunks = stride / 8
-    let maxContext = 2 * configuration.window
+    let maxContext = 2 * configuration.window + 1  // + a document vector (Doc2Vec)
     let maxOutputs = configuration.negative + 1 + tables.maxCodeLength
     sentence = .allocate(capacity: configuration.maxSentenceLength)
     contextRows = .allocate(capacity: maxContext)
@@ -66,7 +66,7 @@ struct TrainingWorker {
   }
 
   /// Frees the scratch buffers.
-  func deallocate() {
+  package func deallocate() {
     sentence.deallocate()
     contextRows.deallocate()
     outputRows.deallocate()
@@ -78,7 +78,7 @@ struct TrainingWorker {
   // MARK: random draws
 
   @inline(__always)
-  private mutating func random32() -> UInt32 { UInt32(truncatingIfNeeded: rng.next() >> 32) }
+  mutating func random32() -> UInt32 { UInt32(truncatingIfNeeded: rng.next() >> 32) }
 
   /// One noise word (unigram^0.75), O(1) by the alias method.
   @inline(__always)
@@ -92,7 +92,7 @@ struct TrainingWorker {
   // MARK: sentences
 
   /// Trains one sentence of vocabulary rows at learning rate `alpha`.
-  mutating func train(sentence words: UnsafeBufferPointer<Int32>, alpha: Float) {
+  package mutating func train(sentence words: UnsafeBufferPointer<Int32>, alpha: Float) {
     // Sub-sampling: keep word w with probability keepThreshold[w] / 2³².
     var n = 0
     for w in words where random32() <= tables.keepThreshold[Int(w)] {
@@ -144,7 +144,7 @@ struct TrainingWorker {
   /// Fills output slot `slot` with the centre word's positive row and K negatives (labels 1,
   /// 0, …) and/or its Huffman path (labels 1 - code); returns how many rows.
   @inline(__always)
-  private mutating func collectOutputs(for word: Int, slot: Int) -> Int {
+  mutating func collectOutputs(for word: Int, slot: Int) -> Int {
     let outputRows = self.outputRows + slot * maxOutputs
     let outputLabels = self.outputLabels + slot * maxOutputs
     var o = 0
@@ -201,9 +201,9 @@ struct TrainingWorker {
   /// Δinput_b = Σ_o g[b][o] · output_o (old values), Δoutput_o = Σ_b g[b][o] · input_b.
   /// Shapes: inputs (B × stride), outputs (O × stride), accumulated Δinputs in `scratch` (B × stride).
   @inline(__always)
-  private mutating func skipGramStep(
+  mutating func skipGramStep(
     contexts b: Int, outputs o: Int, rows outputRows: UnsafeMutablePointer<FloatRow>,
-    labels outputLabels: UnsafeMutablePointer<Float>, alpha: Float
+    labels outputLabels: UnsafeMutablePointer<Float>, alpha: Float, learnHidden: Bool = true
   ) {
     let delta = UnsafeMutableRawPointer(scratch)
     delta.initializeMemory(as: Float.self, repeating: 0, count: b * stride)
@@ -275,7 +275,7 @@ struct TrainingWorker {
             g * UnsafeRawPointer(contextRows[j]).load(fromByteOffset: off, as: SIMD8<Float>.self)
           d += rowBytes
         }
-        out.storeBytes(of: updated, toByteOffset: off, as: SIMD8<Float>.self)
+        if learnHidden { out.storeBytes(of: updated, toByteOffset: off, as: SIMD8<Float>.self) }
         off += 32
       }
     }
@@ -292,9 +292,10 @@ struct TrainingWorker {
   /// Δh += g · out (old), out += g · h; finally every context row += Δh (as word2vec.c).
   /// Shapes: h and Δh are two stride-long rows of `scratch`.
   @inline(__always)
-  private mutating func cbowStep(
+  mutating func cbowStep(
     contexts b: Int, outputs o: Int, rows outputRows: UnsafeMutablePointer<FloatRow>,
-    labels outputLabels: UnsafeMutablePointer<Float>, alpha: Float
+    labels outputLabels: UnsafeMutablePointer<Float>, alpha: Float, learnHidden: Bool = true,
+    updatedContexts: Int? = nil
   ) {
     let h = UnsafeMutableRawPointer(scratch)
     let delta = h + stride * 4
@@ -337,13 +338,17 @@ struct TrainingWorker {
         let v = out.load(fromByteOffset: off, as: SIMD8<Float>.self)
         let d = delta.load(fromByteOffset: off, as: SIMD8<Float>.self)
         delta.storeBytes(of: d + g * v, toByteOffset: off, as: SIMD8<Float>.self)
-        out.storeBytes(
-          of: v + g * h.load(fromByteOffset: off, as: SIMD8<Float>.self), toByteOffset: off,
-          as: SIMD8<Float>.self)
+        if learnHidden {
+          out.storeBytes(
+            of: v + g * h.load(fromByteOffset: off, as: SIMD8<Float>.self), toByteOffset: off,
+            as: SIMD8<Float>.self)
+        }
         off += 32
       }
     }
     let deltaRow = scratch + stride
-    for j in 0..<b { VectorKernels.add(contextRows[j], deltaRow, into: contextRows[j], stride) }
+    for j in 0..<(updatedContexts ?? b) {
+      VectorKernels.add(contextRows[j], deltaRow, into: contextRows[j], stride)
+    }
   }
 }
