@@ -22,7 +22,8 @@ let package = Package(
     .executable(name: "embed-bench", targets: ["embed-bench"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
   ],
   targets: [
     // C system libraries that ship with the OS image (zlib for .gz, liblzma for .xz).
@@ -47,6 +48,11 @@ let package = Package(
     .target(
       name: "Projection", dependencies: ["EmbeddingCore", "WordEmbeddings", "CZlib"],
       swiftSettings: kernelSettings),
+    // Retrieval index: chunking, SQLite store (GRDB, FTS5), BM25 / dense / hybrid search, BEIR metrics.
+    .target(
+      name: "Retrieval",
+      dependencies: ["EmbeddingCore", .product(name: "GRDB", package: "GRDB.swift")],
+      swiftSettings: kernelSettings),
     .target(
       name: "EmbeddingKit",
       dependencies: [
@@ -57,7 +63,8 @@ let package = Package(
     .executableTarget(
       name: "embed",
       dependencies: [
-        "EmbeddingKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "EmbeddingKit", "Retrieval",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       resources: [.copy("Resources")]),
     .executableTarget(
@@ -84,6 +91,8 @@ let package = Package(
       name: "InputEmbeddingsTests", dependencies: ["InputEmbeddings", "EmbeddingTestSupport"],
       resources: [.copy("Fixtures")]),
     .testTarget(name: "ProjectionTests", dependencies: ["Projection", "EmbeddingTestSupport"]),
+    .testTarget(
+      name: "RetrievalTests", dependencies: ["Retrieval", "EmbeddingTestSupport"]),
     .testTarget(
       name: "EmbedCLITests", dependencies: ["embed", "EmbeddingTestSupport"]),
   ]
