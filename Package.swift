@@ -10,7 +10,10 @@ import PackageDescription
 let native = ProcessInfo.processInfo.environment["EMBEDDINGKIT_NATIVE"] == "1"
 let kernelSettings: [SwiftSetting] =
   native
-  ? [.unsafeFlags(["-Xcc", "-march=native", "-target-cpu", "native"]), .define("EMBEDDINGKIT_NATIVE")]
+  ? [
+    .unsafeFlags(["-Xcc", "-march=native", "-target-cpu", "native"]),
+    .define("EMBEDDINGKIT_NATIVE"),
+  ]
   : []
 
 let package = Package(
@@ -70,7 +73,8 @@ let package = Package(
     .executableTarget(
       name: "embed-bench",
       dependencies: [
-        "EmbeddingKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "EmbeddingKit", "Retrieval",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
     // Helpers shared by the test targets (locating ../shared/data, temp files).

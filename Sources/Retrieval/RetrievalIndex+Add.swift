@@ -32,7 +32,16 @@ extension RetrievalIndex {
     guard batchSize > 0 else {
       throw .invalidArgument("batch size must be positive, got \(batchSize)")
     }
-    if let encoder { try checkEncoder(encoder.descriptor) }
+    let recorded = try recordedEncoder()
+    switch (recorded, encoder?.descriptor) {
+    case (let recorded?, let given?):
+      try Self.requireSame(recorded: recorded, given: given, path: path)
+    case (let recorded?, nil):
+      throw .invalidArgument(
+        "\(path) embeds chunks with \(Self.describe(recorded)); add documents with that encoder")
+    default:
+      break
+    }
     var summary = AddSummary()
     let start = Clock.now()
     var done = 0

@@ -26,6 +26,9 @@ struct EmbedBench: ParsableCommand {
       // Projection
       PCABench.self, TSNEBench.self, UMAPBench.self,
 
+      // Retrieval
+      HNSWBench.self,
+
     ])
 }
 

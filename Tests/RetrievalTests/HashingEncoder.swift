@@ -9,7 +9,7 @@ struct HashingEncoder: TextEncoder {
   /// Texts encoded so far (to check which chunks were re-embedded).
   let log = EncodeLog()
 
-  init(dimension: Int = 64, name: String = "hashing-test") {
+  init(dimension: Int = 256, name: String = "hashing-test") {
     descriptor = EncoderDescriptor(
       kind: "test", name: name, dimension: dimension, fingerprint: "fnv\(dimension)",
       normalized: true)

@@ -89,14 +89,23 @@ extension RetrievalIndex {
     queries: [String: String], qrels: [String: [String: Int]], mode: SearchMode,
     parameters: SearchParameters = .init()
   ) async throws(EmbeddingError) -> BEIRMetrics {
-    var run: [String: [String]] = [:]
+    let run = try await rankAll(queries: queries, qrels: qrels, mode: mode, parameters: parameters)
+    return BEIRMetrics.evaluate(run: run.mapValues { $0.map(\.id) }, qrels: qrels)
+  }
+
+  /// The ranking (up to `depth` documents) of every query judged in `qrels`.
+  public func rankAll(
+    queries: [String: String], qrels: [String: [String: Int]], mode: SearchMode,
+    parameters: SearchParameters = .init(), depth: Int = 100
+  ) async throws(EmbeddingError) -> [String: [RankedDocument]] {
+    var run: [String: [RankedDocument]] = [:]
     for qid in qrels.keys.sorted() {
       guard let text = queries[qid] else {
         throw .invalidArgument(
           "query \(qid) is judged in the qrels but missing from the queries file")
       }
-      run[qid] = try rank(text, depth: 100, mode: mode, parameters: parameters).map(\.id)
+      run[qid] = try rank(text, depth: depth, mode: mode, parameters: parameters)
     }
-    return BEIRMetrics.evaluate(run: run, qrels: qrels)
+    return run
   }
 }

@@ -3,7 +3,7 @@ import EmbeddingCore
 import Foundation
 import Retrieval
 
-extension SearchMode: @retroactive ExpressibleByArgument {}
+extension SearchMode: ExpressibleByArgument {}
 
 /// `embed search INDEX "query"`: dense, BM25 or hybrid search; or BEIR evaluation with --qrels.
 struct Search: AsyncParsableCommand {
@@ -43,6 +43,10 @@ struct Search: AsyncParsableCommand {
 
   @Option(help: "BEIR qrels TSV (query-id, corpus-id, score).")
   var qrels: String?
+
+  @Option(
+    help: "With --qrels: also write the ranking as a TREC run file (qid Q0 doc rank score tag).")
+  var run: String?
 
   @Option(help: "BM25 k1.")
   var k1: Double = 0.9
