@@ -53,7 +53,8 @@ extension RetrievalIndex {
       progress?(
         ProgressReport(
           stage: "indexing", completed: done, total: documents.count, unit: "docs",
-          elapsed: Clock.now() - start, metrics: ["chunks": Double(summary.chunksEmbedded)]))
+          elapsed: Clock.now() - start,
+          metrics: encoder == nil ? [:] : ["chunks embedded": Double(summary.chunksEmbedded)]))
     }
     return summary
   }

@@ -42,6 +42,10 @@ extension RetrievalIndex {
       return TopK.select(items, k: n)
     }
     func denseList(_ n: Int) -> ([(Int32, Double)], [Int32]) {
+      if let graph = snap.graph, let ef = parameters.ef, allowed == nil {
+        return DenseScorer.approximate(
+          query: vector ?? [], snapshot: snap, graph: graph, documents: n, ef: ef)
+      }
       let (scores, chunks) = DenseScorer.documentScores(
         query: vector ?? [], snapshot: snap, allowed: allowed)
       let items = scores.indices.lazy.filter { scores[$0] > -.infinity }

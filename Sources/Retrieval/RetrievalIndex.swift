@@ -238,6 +238,13 @@ public final class RetrievalIndex: @unchecked Sendable {
     }
   }
 
+  /// Forgets the cached snapshot (after writing the HNSW graph).
+  func dropSnapshot() {
+    lock.lock()
+    cachedSnapshot = nil
+    lock.unlock()
+  }
+
   static func mapError(_ error: any Error, path: String) -> EmbeddingError {
     if let error = error as? EmbeddingError { return error }
     if let db = error as? DatabaseError {

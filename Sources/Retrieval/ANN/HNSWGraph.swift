@@ -53,6 +53,8 @@ public final class HNSWGraph: @unchecked Sendable {
   /// Number of nodes inserted.
   public var count: Int { inserted }
 
+  func markInserted(_ n: Int) { inserted = n }
+
   /// Inserts every row in order.
   /// - Complexity: about O(n · log n · efConstruction · m · dimension).
   public func build(progress: ((Int) -> Void)? = nil) {

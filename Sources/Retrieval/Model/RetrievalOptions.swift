@@ -68,16 +68,19 @@ public struct FusionParameters: Sendable, Equatable, Codable {
   }
 }
 
-/// Everything a search needs besides the query: BM25 parameters and fusion.
+/// Everything a search needs besides the query: BM25 parameters, fusion and the HNSW beam.
 public struct SearchParameters: Sendable, Equatable, Codable {
   /// BM25 parameters.
   public var bm25: BM25Parameters
   /// Hybrid fusion parameters.
   public var fusion: FusionParameters
+  /// HNSW beam width when the index has a graph; nil searches exactly even then.
+  public var ef: Int?
 
   /// Creates search parameters.
-  public init(bm25: BM25Parameters = .init(), fusion: FusionParameters = .init()) {
+  public init(bm25: BM25Parameters = .init(), fusion: FusionParameters = .init(), ef: Int? = 128) {
     self.bm25 = bm25
     self.fusion = fusion
+    self.ef = ef
   }
 }

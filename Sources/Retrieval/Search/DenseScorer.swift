@@ -45,6 +45,32 @@ enum DenseScorer {
   }
 }
 
+extension DenseScorer {
+  /// Approximate dense search through the HNSW graph: the best chunks (3 per wanted document),
+  /// then the best chunk per document; returns the ranked documents and a chunk-per-document array.
+  static func approximate(
+    query: [Float], snapshot: IndexSnapshot, graph: HNSWGraph, documents n: Int, ef: Int
+  ) -> ([(Int32, Double)], [Int32]) {
+    let wanted = min(graph.count, n * 3)
+    let found = query.withUnsafeBufferPointer { q -> [(node: Int32, score: Float)] in
+      guard let base = q.baseAddress else { return [] }
+      snapshot.graphLock.lock()
+      defer { snapshot.graphLock.unlock() }
+      return graph.search(base, k: wanted, ef: max(ef, wanted))
+    }
+    var chunk = [Int32](repeating: -1, count: snapshot.documentCount)
+    var best: [Int32: Double] = [:]
+    for hit in found {
+      let doc = snapshot.vectorDoc[Int(hit.node)]
+      if best[doc] == nil {
+        best[doc] = Double(hit.score)
+        chunk[Int(doc)] = snapshot.vectorOrdinal[Int(hit.node)]
+      }
+    }
+    return (TopK.select(best.map { ($0.key, $0.value) }, k: n), chunk)
+  }
+}
+
 /// Weighted reciprocal rank fusion of ranked lists of document indexes.
 enum RankFusion {
   /// Fused scores: Σ weight / (constant + rank), rank 1-based within each list.

@@ -18,6 +18,10 @@ final class IndexSnapshot: @unchecked Sendable {
   let vectors: Matrix?
   let vectorDoc: [Int32]
   let vectorOrdinal: [Int32]
+  /// The HNSW graph over `vectors`, when one was built for this generation.
+  private(set) var graph: HNSWGraph?
+  /// Serialises graph searches (a graph holds one visited-set).
+  let graphLock = NSLock()
 
   var hasVectors: Bool { vectors != nil }
   var documentCount: Int { docRowids.count }
@@ -82,8 +86,16 @@ final class IndexSnapshot: @unchecked Sendable {
       vectorOrdinal.append(Int32(row[1] as Int))
       r += 1
     }
-    return IndexSnapshot(
+    let snapshot = IndexSnapshot(
       generation: generation, docRowids: rowids, lengths: lengths, vectors: matrix,
       vectorDoc: vectorDoc, vectorOrdinal: vectorOrdinal)
+    if try db.tableExists("ann"),
+      let blob = try Data.fetchOne(
+        db, sql: "SELECT data FROM ann WHERE name = 'hnsw' AND generation = ?",
+        arguments: [generation])
+    {
+      snapshot.graph = HNSWGraph.deserialize(blob, vectors: matrix)
+    }
+    return snapshot
   }
 }

@@ -35,6 +35,12 @@ struct IndexAdd: AsyncParsableCommand {
   @Option(help: "Documents per transaction.")
   var batchSize: Int = 64
 
+  @Option(
+    help:
+      "Build the HNSW graph: auto (from \(RetrievalIndex.approximateSearchThreshold) vectors), always or never."
+  )
+  var ann: String = "auto"
+
   @Flag(help: "No progress bar.")
   var quiet = false
 

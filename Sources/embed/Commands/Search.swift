@@ -60,6 +60,12 @@ struct Search: AsyncParsableCommand {
   @Option(help: "Weight of the dense ranking in hybrid fusion (BM25 has weight 1).")
   var denseWeight: Double = 1
 
+  @Option(help: "HNSW beam width, when the index has a graph.")
+  var ef: Int = 128
+
+  @Flag(help: "Exact dense search even when the index has an HNSW graph.")
+  var exact = false
+
   @OptionGroup var encoderOptions: IndexEncoderOptions
 
   func run() async throws {
@@ -77,7 +83,8 @@ struct Search: AsyncParsableCommand {
     let idx = try RetrievalIndex(path: index, encoder: encoder)
     let parameters = SearchParameters(
       bm25: BM25Parameters(k1: k1, b: b),
-      fusion: FusionParameters(constant: rrfK, bm25Weight: 1, denseWeight: denseWeight))
+      fusion: FusionParameters(constant: rrfK, bm25Weight: 1, denseWeight: denseWeight),
+      ef: exact ? nil : ef)
 
     if queries != nil || qrels != nil {
       guard let queries, let qrels else {
