@@ -45,8 +45,9 @@ struct Search: AsyncParsableCommand {
   var qrels: String?
 
   @Option(
+    name: .customLong("run"),
     help: "With --qrels: also write the ranking as a TREC run file (qid Q0 doc rank score tag).")
-  var run: String?
+  var runFile: String?
 
   @Option(help: "BM25 k1.")
   var k1: Double = 0.9
@@ -93,9 +94,19 @@ struct Search: AsyncParsableCommand {
       let judged = try BEIRMetrics.readQrels(path: qrels)
       let texts = try BEIRMetrics.readQueries(path: queries)
       let start = Clock.now()
-      let m = try await idx.evaluate(
+      let ranked = try await idx.rankAll(
         queries: texts, qrels: judged, mode: mode, parameters: parameters)
       let seconds = Clock.now() - start
+      let m = BEIRMetrics.evaluate(run: ranked.mapValues { $0.map(\.id) }, qrels: judged)
+      if let runFile {
+        var lines = ""
+        for qid in ranked.keys.sorted() {
+          for (i, r) in (ranked[qid] ?? []).enumerated() {
+            lines += "\(qid) Q0 \(r.id) \(i + 1) \(r.score) embed-\(mode.rawValue)\n"
+          }
+        }
+        try lines.write(toFile: runFile, atomically: true, encoding: .utf8)
+      }
       if json {
         try printJSON([
           "mode": mode.rawValue, "queries": m.queries, "ndcg@10": m.ndcg10,
