@@ -12,7 +12,7 @@ struct EmbedBench: ParsableCommand {
 
       // Tokenization
       TokenizerIDs.self,
-      TokenizerSpeed.self,
+      TokenizerSpeed.self, WordPieceIDs.self,
 
       // Word2Vec
       Word2VecBench.self,
@@ -26,8 +26,13 @@ struct EmbedBench: ParsableCommand {
       // Projection
       PCABench.self, TSNEBench.self, UMAPBench.self,
 
+<<<<<<< HEAD
       // Retrieval
       HNSWBench.self,
+=======
+      // Sentence embeddings
+      SentenceEncodeBench.self,
+>>>>>>> encoder
 
     ])
 }

@@ -30,6 +30,9 @@ struct Embed: AsyncParsableCommand {
       // Projection (plot)
       Plot.self,
 
+      // Sentence embeddings (encode, similarity)
+      Encode.self, Similarity.self,
+
       // Retrieval (index add|remove|info, search)
       Index.self, Search.self,
 

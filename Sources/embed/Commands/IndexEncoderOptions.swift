@@ -2,6 +2,7 @@ import ArgumentParser
 import EmbeddingCore
 import Foundation
 import Retrieval
+import SentenceEmbeddings
 
 /// `--encoder KIND --model PATH`: which `TextEncoder` embeds chunks and queries.
 ///
@@ -49,7 +50,10 @@ struct EncoderSpec: Equatable {
         "unknown encoder '\(kind)'; use one of: \(Self.kinds.joined(separator: ", "))")
     }
     self.kind = kind
-    self.model = model.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+    self.model = model.map {
+      FileManager.default.fileExists(atPath: $0)
+        ? URL(fileURLWithPath: $0).standardizedFileURL.path : $0
+    }
   }
 
   init?(recorded: String) {
@@ -71,10 +75,19 @@ struct EncoderSpec: Equatable {
 /// The encoders that `--encoder` can name; each case loads one `TextEncoder` type.
 enum EncoderFactory {
   /// Kinds besides `none`.
-  static let kinds: [String] = []
+  static let kinds: [String] = ["transformer"]
 
-  /// Loads an encoder of `kind` from `model`.
+  /// Loads an encoder of `kind` from `model` (a model folder or a name `ModelLocator` finds).
   static func load(kind: String, model: String?) throws -> any TextEncoder {
-    throw ValidationError("encoder '\(kind)' is not available in this build")
+    switch kind {
+    case "transformer":
+      guard let model else {
+        throw ValidationError(
+          "--encoder transformer needs --model (a sentence-transformers folder)")
+      }
+      return try SentenceEncoder(directory: try ModelLocator.locate(model))
+    default:
+      throw ValidationError("encoder '\(kind)' is not available in this build")
+    }
   }
 }
