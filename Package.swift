@@ -25,7 +25,8 @@ let package = Package(
     .executable(name: "embed-bench", targets: ["embed-bench"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
   ],
   targets: [
     // C system libraries that ship with the OS image (zlib for .gz, liblzma for .xz).
@@ -58,6 +59,11 @@ let package = Package(
     .target(
       name: "SentenceEmbeddings", dependencies: ["EmbeddingCore", "Tokenization"],
       swiftSettings: kernelSettings),
+    // Retrieval index: chunking, SQLite store (GRDB, FTS5), BM25 / dense / hybrid search, BEIR metrics.
+    .target(
+      name: "Retrieval",
+      dependencies: ["EmbeddingCore", .product(name: "GRDB", package: "GRDB.swift")],
+      swiftSettings: kernelSettings),
     .target(
       name: "DocumentVectors", dependencies: ["EmbeddingCore", "WordEmbeddings", "Word2Vec"],
       swiftSettings: kernelSettings),
@@ -71,13 +77,15 @@ let package = Package(
     .executableTarget(
       name: "embed",
       dependencies: [
-        "EmbeddingKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "EmbeddingKit", "Retrieval",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       resources: [.copy("Resources")]),
     .executableTarget(
       name: "embed-bench",
       dependencies: [
-        "EmbeddingKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "EmbeddingKit", "Retrieval",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
     // Helpers shared by the test targets (locating ../shared/data, temp files).
@@ -104,6 +112,8 @@ let package = Package(
     .testTarget(
       name: "DocumentVectorsTests", dependencies: ["DocumentVectors", "EmbeddingTestSupport"]),
     .testTarget(name: "ProjectionTests", dependencies: ["Projection", "EmbeddingTestSupport"]),
+    .testTarget(
+      name: "RetrievalTests", dependencies: ["Retrieval", "EmbeddingTestSupport"]),
     .testTarget(
       name: "EmbedCLITests", dependencies: ["embed", "EmbeddingTestSupport"]),
   ]

@@ -29,8 +29,13 @@ struct EmbedBench: ParsableCommand {
       // Projection
       PCABench.self, TSNEBench.self, UMAPBench.self,
 
+<<<<<<< HEAD
+      // Retrieval
+      HNSWBench.self,
+=======
       // Sentence embeddings
       SentenceEncodeBench.self,
+>>>>>>> encoder
 
     ])
 }
