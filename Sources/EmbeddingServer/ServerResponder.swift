@@ -33,7 +33,7 @@ struct ServerResponder: HTTPResponder {
     } catch is NIOTooManyBytesError {
       response = Self.tooLarge(configuration.maxBodyBytes).response()
     } catch {
-      logger.error("request failed", metadata: ["path": "\(path)", "error": "\(error)"])
+      logger.notice("request failed", metadata: ["path": "\(path)", "error": "\(error)"])
       response = APIError(
         status: .internalServerError, message: "internal error: \(error)", type: "server_error"
       ).response()
