@@ -42,8 +42,12 @@ let package = Package(
     .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
     .systemLibrary(name: "CLZMA", path: "Sources/CLZMA"),
 
+    // Matrix-product micro-kernels: C functions carrying target("avx2,fma") / target("avx512f,...")
+    // attributes, chosen at run time by CPU detection (no compiler flags needed).
+    .target(name: "CEmbeddingKernels", path: "Sources/CEmbeddingKernels"),
     .target(
-      name: "EmbeddingCore", dependencies: ["CZlib", "CLZMA"], swiftSettings: kernelSettings),
+      name: "EmbeddingCore", dependencies: ["CZlib", "CLZMA", "CEmbeddingKernels"],
+      swiftSettings: kernelSettings),
     .target(
       name: "Tokenization", dependencies: ["EmbeddingCore"], resources: [.copy("Resources")],
       swiftSettings: kernelSettings),
@@ -60,11 +64,15 @@ let package = Package(
     .target(
       name: "Projection", dependencies: ["EmbeddingCore", "WordEmbeddings", "CZlib"],
       swiftSettings: kernelSettings),
+    // BERT-family sentence encoders (model folders, the transformer, pooling, quantised outputs).
+    .target(
+      name: "SentenceEmbeddings", dependencies: ["EmbeddingCore", "Tokenization"],
+      swiftSettings: kernelSettings),
     .target(
       name: "EmbeddingKit",
       dependencies: [
         "EmbeddingCore", "Tokenization", "WordEmbeddings", "Word2Vec", "InputEmbeddings",
-        "Projection",
+        "Projection", "SentenceEmbeddings",
       ]),
 
     .executableTarget(
@@ -115,6 +123,10 @@ let package = Package(
       resources: [.copy("Fixtures")]),
     .testTarget(
       name: "InputEmbeddingsTests", dependencies: ["InputEmbeddings", "EmbeddingTestSupport"],
+      resources: [.copy("Fixtures")]),
+    .testTarget(
+      name: "SentenceEmbeddingsTests",
+      dependencies: ["SentenceEmbeddings", "EmbeddingTestSupport"],
       resources: [.copy("Fixtures")]),
     .testTarget(name: "ProjectionTests", dependencies: ["Projection", "EmbeddingTestSupport"]),
     .testTarget(

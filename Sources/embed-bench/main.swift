@@ -12,7 +12,7 @@ struct EmbedBench: ParsableCommand {
 
       // Tokenization
       TokenizerIDs.self,
-      TokenizerSpeed.self,
+      TokenizerSpeed.self, WordPieceIDs.self,
 
       // Word2Vec
       Word2VecBench.self,
@@ -25,6 +25,9 @@ struct EmbedBench: ParsableCommand {
 
       // Projection
       PCABench.self, TSNEBench.self, UMAPBench.self,
+
+      // Sentence embeddings
+      SentenceEncodeBench.self,
 
     ])
 }

@@ -30,6 +30,9 @@ struct Embed: AsyncParsableCommand {
       // Projection (plot)
       Plot.self,
 
+      // Sentence embeddings (encode, similarity)
+      Encode.self, Similarity.self,
+
       // HTTP server (runs the separate embed-server product)
       Serve.self,
 

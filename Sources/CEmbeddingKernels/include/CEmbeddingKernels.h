@@ -1,0 +1,62 @@
+// Matrix-product micro-kernels for EmbeddingCore's MatrixMultiply, chosen at run time by CPU detection.
+//
+// Each function is compiled for its instruction set with a `target(...)` attribute, so the package needs
+// no compiler flags; callers must check ek_cpu_has_* first. No stable API: only EmbeddingCore calls these.
+//
+// Packed panels (shared by every backend):
+//   float: P[k][32], 32 consecutive columns of B per k, zero padded past n.
+//   int8:  P[k/4][32][4], for each quad of k, 32 columns × 4 consecutive k values, zero padded.
+#ifndef C_EMBEDDING_KERNELS_H
+#define C_EMBEDDING_KERNELS_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// 1 when the CPU (and OS) supports AVX2 and FMA.
+int ek_cpu_has_avx2(void);
+/// 1 when the CPU supports AVX-512 F, BW, VL and VNNI.
+int ek_cpu_has_avx512(void);
+
+/// Rows per tile of each float kernel (a call takes 1...MR rows).
+#define EK_SGEMM_AVX2_MR 3
+#define EK_SGEMM_AVX512_MR 12
+/// Rows per tile of each int8 kernel.
+#define EK_QGEMM_AVX2_MR 2
+#define EK_QGEMM_AVX512_MR 12
+
+/// C[mr × nr] = (accumulate ? C : 0) + alpha · A[mr × kc] · P[kc × 32][:, :nr], then + bias[:nr] when
+/// bias is not NULL, then exact GELU when gelu != 0. A rows are lda floats apart, C rows ldc.
+void ek_sgemm_avx2(
+  int64_t mr, int64_t nr, int64_t kc, const float *a, int64_t lda, const float *p, float *c,
+  int64_t ldc, float alpha, int accumulate, const float *bias, int gelu);
+void ek_sgemm_avx512(
+  int64_t mr, int64_t nr, int64_t kc, const float *a, int64_t lda, const float *p, float *c,
+  int64_t ldc, float alpha, int accumulate, const float *bias, int gelu);
+
+/// C[mr × nr] = dequantised int8 product, + bias, then GELU when gelu != 0.
+///
+/// Activations are quantised per row to u8 u with zero point zero[r] and scale rowScale[r]; P is the
+/// int8 weight panel [kq][32][4]. A: [mr × 4·kq] bytes, rows lda apart, holding (u − 128) as int8 for
+/// the AVX2 kernel and u as uint8 for the AVX-512 (VNNI) kernel. With D = Σ (u − zero[r])·w (exact int32,
+/// from the column sums): C[r][j] = (float)D · rowScale[r] · colScale[j] + bias[j].
+/// colScale, colSum and bias hold 32 values (the panel's, zero padded).
+void ek_qgemm_avx2(
+  int64_t mr, int64_t nr, int64_t kq, const int8_t *a, int64_t lda, const int8_t *p, float *c,
+  int64_t ldc, const float *rowScale, const int32_t *zero, const float *colScale,
+  const int32_t *colSum, const float *bias, int gelu);
+void ek_qgemm_avx512(
+  int64_t mr, int64_t nr, int64_t kq, const int8_t *a, int64_t lda, const int8_t *p, float *c,
+  int64_t ldc, const float *rowScale, const int32_t *zero, const float *colScale,
+  const int32_t *colSum, const float *bias, int gelu);
+
+/// x[i] = GELU(x[i]) for n floats (AVX2 + FMA).
+void ek_gelu_avx2(float *x, int64_t n);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

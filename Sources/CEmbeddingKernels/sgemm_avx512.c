@@ -1,0 +1,66 @@
+// Float micro-kernel for AVX-512: a 12 × 32 tile of C in 24 zmm accumulators.
+#include "CEmbeddingKernels.h"
+#include "gelu_avx.h"
+
+#if defined(__x86_64__)
+#define EK_AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni")))
+
+// C[MR × nr] (= or +=) alpha · A[MR × kc] · P[kc × 32]; MR and NV (16-column vectors) are constants.
+EK_AVX512 __attribute__((always_inline)) static inline void ek_sgemm_avx512_tile(
+  const int MR, const int NV, int64_t nr, int64_t kc, const float *a, int64_t lda, const float *p,
+  float *c, int64_t ldc, float alpha, int accumulate, const float *bias, int gelu) {
+  __m512 acc[12][2];
+  for (int r = 0; r < MR; r++)
+    for (int v = 0; v < NV; v++) acc[r][v] = _mm512_setzero_ps();
+  // a: [MR × kc] with row stride lda; p: [kc][32].
+  for (int64_t k = 0; k < kc; k++) {
+    __m512 b[2];
+    for (int v = 0; v < NV; v++) b[v] = _mm512_loadu_ps(p + k * 32 + v * 16);
+    for (int r = 0; r < MR; r++) {
+      __m512 x = _mm512_set1_ps(a[r * lda + k]);
+      for (int v = 0; v < NV; v++) acc[r][v] = _mm512_fmadd_ps(x, b[v], acc[r][v]);
+    }
+  }
+  const __m512 va = _mm512_set1_ps(alpha);
+  for (int v = 0; v < NV; v++) {
+    int64_t valid = nr - v * 16;
+    if (valid > 16) valid = 16;
+    __mmask16 mask = (__mmask16)((1u << valid) - 1u);
+    __m512 bv = _mm512_setzero_ps();
+    if (bias) bv = _mm512_maskz_loadu_ps(mask, bias + v * 16);
+    for (int r = 0; r < MR; r++) {
+      float *cp = c + r * ldc + v * 16;
+      __m512 x = acc[r][v];
+      if (alpha != 1.0f) x = _mm512_mul_ps(x, va);
+      if (accumulate) x = _mm512_add_ps(x, _mm512_maskz_loadu_ps(mask, cp));
+      if (bias) x = _mm512_add_ps(x, bv);
+      if (gelu) x = ek_gelu16(x);
+      _mm512_mask_storeu_ps(cp, mask, x);
+    }
+  }
+}
+
+#define EK_CASE(M) \
+  case M: \
+    if (nv == 1) \
+      ek_sgemm_avx512_tile(M, 1, nr, kc, a, lda, p, c, ldc, alpha, accumulate, bias, gelu); \
+    else \
+      ek_sgemm_avx512_tile(M, 2, nr, kc, a, lda, p, c, ldc, alpha, accumulate, bias, gelu); \
+    break;
+
+EK_AVX512 void ek_sgemm_avx512(
+  int64_t mr, int64_t nr, int64_t kc, const float *a, int64_t lda, const float *p, float *c,
+  int64_t ldc, float alpha, int accumulate, const float *bias, int gelu) {
+  int nv = nr > 16 ? 2 : 1;
+  switch (mr) {
+    EK_CASE(1) EK_CASE(2) EK_CASE(3) EK_CASE(4) EK_CASE(5) EK_CASE(6)
+    EK_CASE(7) EK_CASE(8) EK_CASE(9) EK_CASE(10) EK_CASE(11) EK_CASE(12)
+    default: break;
+  }
+}
+#else
+#include <stdlib.h>
+void ek_sgemm_avx512(
+  int64_t mr, int64_t nr, int64_t kc, const float *a, int64_t lda, const float *p, float *c,
+  int64_t ldc, float alpha, int accumulate, const float *bias, int gelu) { abort(); }
+#endif

@@ -1,0 +1,256 @@
+import Foundation
+import Testing
+
+@testable import EmbeddingCore
+
+/// Random floats in [-1, 1).
+private func randoms(_ count: Int, seed: UInt64) -> [Float] {
+  var rng = SeededGenerator(seed: seed)
+  return (0..<count).map { _ in rng.nextFloat() * 2 - 1 }
+}
+
+/// y = act(x·Wᵀ + b) in Double, and Σ|x||w| + |b| per element (the scale of its rounding error).
+private func referenceLinear(
+  _ x: [Float], m: Int, _ w: [Float], n: Int, k: Int, _ bias: [Float], gelu: Bool
+) -> (values: [Double], scale: [Double]) {
+  var out = [Double](repeating: 0, count: m * n)
+  var scale = [Double](repeating: 0, count: m * n)
+  for r in 0..<m {
+    for j in 0..<n {
+      var s = Double(bias[j])
+      var a = abs(Double(bias[j]))
+      for i in 0..<k {
+        s += Double(x[r * k + i]) * Double(w[j * k + i])
+        a += abs(Double(x[r * k + i]) * Double(w[j * k + i]))
+      }
+      out[r * n + j] = gelu ? 0.5 * s * (1 + erf(s / 2.0.squareRoot())) : s
+      scale[r * n + j] = a
+    }
+  }
+  return (out, scale)
+}
+
+@Suite struct MatrixMultiplyTests {
+  static let shapes: [(m: Int, k: Int, n: Int)] = [
+    (1, 1, 1), (1, 384, 40), (2, 7, 33), (5, 37, 70), (13, 64, 32), (97, 300, 65), (4, 513, 129),
+  ]
+
+  /// The float linear layer on one backend matches the Double reference on odd shapes.
+  func checkLinear(_ backend: KernelBackend) {
+    for (index, shape) in Self.shapes.enumerated() {
+      let (m, k, n) = shape
+      let x = randoms(m * k, seed: UInt64(10 + index))
+      let w = randoms(n * k, seed: UInt64(20 + index))
+      let bias = randoms(n, seed: UInt64(30 + index))
+      let layer = w.withUnsafeBufferPointer {
+        PackedLinear(weights: $0, outFeatures: n, inFeatures: k, bias: bias)
+      }
+      for gelu in [false, true] {
+        let ref = referenceLinear(x, m: m, w, n: n, k: k, bias, gelu: gelu)
+        var y = [Float](repeating: .nan, count: m * n)
+        y.withUnsafeMutableBufferPointer { out in
+          MatrixMultiply.linear(
+            x, rows: m, layer, into: out.baseAddress!, activation: gelu ? .gelu : .none,
+            threads: 2, backend: backend)
+        }
+        let worst =
+          (0..<(m * n)).map { abs(Double(y[$0]) - ref.values[$0]) / (ref.scale[$0] + 1) }
+          .max() ?? 0
+        #expect(worst < 2e-6, "\(backend) m=\(m) k=\(k) n=\(n) gelu=\(gelu): error \(worst)")
+      }
+    }
+  }
+
+  /// The strided product with both layouts of B, alpha and beta, on one backend.
+  func checkGemm(_ backend: KernelBackend) {
+    for (index, shape) in [(1, 1, 1), (10, 32, 10), (37, 32, 45), (64, 70, 64), (3, 300, 5)]
+      .enumerated()
+    {
+      let (m, k, n) = shape
+      let (lda, ldbT, ldbN, ldc) = (k + 3, k + 5, n + 7, n + 2)
+      let a = randoms(m * lda, seed: UInt64(40 + index))
+      let b = randoms(max(n * ldbT, k * ldbN), seed: UInt64(50 + index))
+      let c0 = randoms(m * ldc, seed: UInt64(60 + index))
+      for transposeB in [false, true] {
+        for beta: Float in [0, 1, 0.5] {
+          var c = c0
+          let ldb = transposeB ? ldbT : ldbN
+          c.withUnsafeMutableBufferPointer { cp in
+            MatrixMultiply.gemm(
+              m: m, n: n, k: k, alpha: 0.125, a: a, lda: lda, b: b, ldb: ldb,
+              transposeB: transposeB, beta: beta, c: cp.baseAddress!, ldc: ldc, backend: backend)
+          }
+          var worst = 0.0
+          for r in 0..<m {
+            for j in 0..<n {
+              var s = 0.0
+              var scale = 0.0
+              for i in 0..<k {
+                let bv = Double(transposeB ? b[j * ldb + i] : b[i * ldb + j])
+                s += Double(a[r * lda + i]) * bv
+                scale += abs(Double(a[r * lda + i]) * bv)
+              }
+              let old = Double(c0[r * ldc + j])
+              let expected = 0.125 * s + (beta == 0 ? 0 : Double(beta) * old)
+              worst = max(worst, abs(Double(c[r * ldc + j]) - expected) / (scale + abs(old) + 1))
+            }
+            // Padding between rows is never written.
+            for j in n..<ldc { #expect(c[r * ldc + j] == c0[r * ldc + j]) }
+          }
+          #expect(worst < 2e-6, "\(backend) gemm \(shape) transposeB=\(transposeB) beta=\(beta)")
+        }
+      }
+    }
+  }
+
+  /// The int8 layer equals the float product of its dequantised operands (only float rounding apart).
+  func checkQuantized(_ backend: KernelBackend) {
+    for (index, shape) in Self.shapes.enumerated() {
+      let (m, k, n) = shape
+      var x = randoms(m * k, seed: UInt64(70 + index))
+      if index % 2 == 1 { x = x.map { max($0, -0.1) * 3 } }  // skewed rows (zero point ≠ 128)
+      let w = randoms(n * k, seed: UInt64(80 + index))
+      let bias = randoms(n, seed: UInt64(90 + index))
+      let layer = w.withUnsafeBufferPointer {
+        QuantizedLinear(weights: $0, outFeatures: n, inFeatures: k, bias: bias)
+      }
+      // The activations the kernel sees: scale · (u − zero), from the same quantiser.
+      var xq = [Float](repeating: 0, count: m * k)
+      var bytes = [Int8](repeating: 0, count: layer.paddedIn)
+      for r in 0..<m {
+        let (s, z) = x.withUnsafeBufferPointer { xp in
+          bytes.withUnsafeMutableBufferPointer {
+            QuantizedGemm.quantizeRow(
+              xp.baseAddress! + r * k, k: k, paddedK: layer.paddedIn, into: $0.baseAddress!,
+              flip: 0)
+          }
+        }
+        for i in 0..<k { xq[r * k + i] = s * Float(Int32(UInt8(bitPattern: bytes[i])) - z) }
+      }
+      let wq = layer.dequantizedWeights()
+      for gelu in [false, true] {
+        let ref = referenceLinear(xq, m: m, wq, n: n, k: k, bias, gelu: gelu)
+        var y = [Float](repeating: .nan, count: m * n)
+        y.withUnsafeMutableBufferPointer { out in
+          MatrixMultiply.linear(
+            x, rows: m, layer, into: out.baseAddress!, activation: gelu ? .gelu : .none,
+            threads: 2, backend: backend)
+        }
+        let worst =
+          (0..<(m * n)).map { abs(Double(y[$0]) - ref.values[$0]) / (ref.scale[$0] + 1) }
+          .max() ?? 0
+        #expect(worst < 2e-6, "\(backend) int8 m=\(m) k=\(k) n=\(n) gelu=\(gelu): error \(worst)")
+      }
+    }
+  }
+
+  @Test(arguments: KernelBackend.supported)
+  func linearMatchesReference(backend: KernelBackend) { checkLinear(backend) }
+
+  @Test(arguments: KernelBackend.supported)
+  func gemmMatchesReference(backend: KernelBackend) { checkGemm(backend) }
+
+  @Test(arguments: KernelBackend.supported)
+  func quantizedLinearMatchesDequantisedProduct(backend: KernelBackend) { checkQuantized(backend) }
+
+  @Test(.enabled(if: CPUFeatures.avx512, "this CPU has no AVX-512 (F, BW, VL, VNNI)"))
+  func avx512KernelsMatchReference() {
+    checkLinear(.avx512)
+    checkGemm(.avx512)
+    checkQuantized(.avx512)
+  }
+
+  @Test(.enabled(if: CPUFeatures.avx2, "this CPU has no AVX2 + FMA"))
+  func avx2IsChosenWhenAvailable() {
+    #expect(KernelBackend.select(environment: [:]) != .swift)
+    #expect(KernelBackend.select(environment: ["EMBEDDINGKIT_KERNELS": "swift"]) == .swift)
+    #expect(KernelBackend.select(environment: ["EMBEDDINGKIT_KERNELS": "AVX2"]) == .avx2)
+  }
+
+  @Test func unsupportedOrUnknownForcedBackendFallsBack() {
+    let best = KernelBackend.supported.last!
+    #expect(KernelBackend.select(environment: ["EMBEDDINGKIT_KERNELS": "sse9"]) == best)
+    if !CPUFeatures.avx512 {
+      #expect(KernelBackend.select(environment: ["EMBEDDINGKIT_KERNELS": "avx512"]) == best)
+    }
+    #expect(MatrixMultiply.backend == KernelBackend.current.rawValue)
+  }
+
+  /// Same bits for 1, 2 and 3 threads (rows and columns split, never k).
+  @Test(arguments: KernelBackend.supported)
+  func resultsDoNotDependOnThreads(backend: KernelBackend) {
+    let (m, k, n) = (200, 520, 200)
+    let x = randoms(m * k, seed: 1)
+    let w = randoms(n * k, seed: 2)
+    let layer = w.withUnsafeBufferPointer {
+      PackedLinear(weights: $0, outFeatures: n, inFeatures: k, bias: nil)
+    }
+    let qlayer = w.withUnsafeBufferPointer {
+      QuantizedLinear(weights: $0, outFeatures: n, inFeatures: k, bias: nil)
+    }
+    func run(_ threads: Int) -> [[Float]] {
+      var y = [Float](repeating: 0, count: m * n)
+      var q = y
+      y.withUnsafeMutableBufferPointer {
+        MatrixMultiply.linear(
+          x, rows: m, layer, into: $0.baseAddress!, activation: .gelu, threads: threads,
+          backend: backend)
+      }
+      q.withUnsafeMutableBufferPointer {
+        MatrixMultiply.linear(
+          x, rows: m, qlayer, into: $0.baseAddress!, activation: .none, threads: threads,
+          backend: backend)
+      }
+      return [y, q]
+    }
+    let one = run(1)
+    #expect(run(2) == one)
+    #expect(run(3) == one)
+  }
+
+  /// The vectorised erf against Foundation's, and GELU against the scalar exact form.
+  @Test func vectorErfMatchesFoundation() {
+    var worst: Double = 0
+    var x: Float = -6
+    while x <= 6 {
+      var v = SIMD8<Float>()
+      for j in 0..<8 { v[j] = x + Float(j) * 0.000_37 }
+      let e = VectorErf.erf(v)
+      let g = VectorErf.gelu(v)
+      for j in 0..<8 {
+        let exact = erf(Double(v[j]))
+        if exact != 0 { worst = max(worst, abs(Double(e[j]) - exact) / abs(exact)) }
+        let ge = Double(MatrixMultiply.gelu(v[j]))
+        #expect(abs(Double(g[j]) - ge) <= 1e-6 * max(1, abs(ge)), "gelu(\(v[j]))")
+      }
+      x += 0.003
+    }
+    #expect(worst < 3e-7, "erf max relative error \(worst)")
+  }
+
+  /// int8 error relative to the float product stays small on random data.
+  @Test func quantizedErrorIsSmall() {
+    let (m, k, n) = (64, 384, 96)
+    let x = randoms(m * k, seed: 5)
+    let w = randoms(n * k, seed: 6)
+    let f = w.withUnsafeBufferPointer {
+      PackedLinear(weights: $0, outFeatures: n, inFeatures: k, bias: nil)
+    }
+    let q = w.withUnsafeBufferPointer {
+      QuantizedLinear(weights: $0, outFeatures: n, inFeatures: k, bias: nil)
+    }
+    var yf = [Float](repeating: 0, count: m * n)
+    var yq = yf
+    yf.withUnsafeMutableBufferPointer {
+      MatrixMultiply.linear(x, rows: m, f, into: $0.baseAddress!)
+    }
+    yq.withUnsafeMutableBufferPointer {
+      MatrixMultiply.linear(x, rows: m, q, into: $0.baseAddress!)
+    }
+    let diff = zip(yf, yq).reduce(0.0) { $0 + Double(($1.0 - $1.1) * ($1.0 - $1.1)) }
+    let norm = yf.reduce(0.0) { $0 + Double($1 * $1) }
+    let relative = (diff / norm).squareRoot()
+    #expect(relative < 0.02, "relative Frobenius error \(relative)")
+    #expect(relative > 0)
+  }
+}
