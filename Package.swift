@@ -36,6 +36,7 @@ let package = Package(
     .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+    .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
   ],
   targets: [
     // C system libraries that ship with the OS image (zlib for .gz, liblzma for .xz).
@@ -68,6 +69,11 @@ let package = Package(
     .target(
       name: "SentenceEmbeddings", dependencies: ["EmbeddingCore", "Tokenization"],
       swiftSettings: kernelSettings),
+    // Retrieval index: chunking, SQLite store (GRDB, FTS5), BM25 / dense / hybrid search, BEIR metrics.
+    .target(
+      name: "Retrieval",
+      dependencies: ["EmbeddingCore", .product(name: "GRDB", package: "GRDB.swift")],
+      swiftSettings: kernelSettings),
     .target(
       name: "EmbeddingKit",
       dependencies: [
@@ -78,13 +84,15 @@ let package = Package(
     .executableTarget(
       name: "embed",
       dependencies: [
-        "EmbeddingKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "EmbeddingKit", "Retrieval",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       resources: [.copy("Resources")]),
     .executableTarget(
       name: "embed-bench",
       dependencies: [
-        "EmbeddingKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "EmbeddingKit", "Retrieval",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
     // OpenAI-compatible HTTP server (Hummingbird 2): embeddings, models, health, metrics, batching.
@@ -102,7 +110,8 @@ let package = Package(
     .executableTarget(
       name: "embed-server",
       dependencies: [
-        "EmbeddingServer", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "EmbeddingServer", "SentenceEmbeddings", "Retrieval",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ]),
@@ -136,6 +145,7 @@ let package = Package(
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ]),
+      name: "RetrievalTests", dependencies: ["Retrieval", "EmbeddingTestSupport"]),
     .testTarget(
       name: "EmbedCLITests", dependencies: ["embed", "EmbeddingTestSupport"]),
   ]

@@ -28,6 +28,8 @@ struct EmbedBench: ParsableCommand {
 
       // Sentence embeddings
       SentenceEncodeBench.self,
+      // Retrieval
+      HNSWBench.self,
 
     ])
 }

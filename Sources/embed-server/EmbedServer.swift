@@ -24,9 +24,9 @@ struct EmbedServer: AsyncParsableCommand {
           -d '{"model": "all-MiniLM-L6-v2", "input": ["a cat", "a dog"]}'
       """)
 
-  @Option(help: "Model folder (config.json, model.safetensors, tokenizer files).")
+  @Option(help: "Model folder (sentence-transformers layout), or a name under $EMBEDDINGKIT_MODELS.")
   var model: String?
-  @Option(help: "Retrieval index to serve at /v1/search.")
+  @Option(help: "Retrieval index (built with the same model) to serve at /v1/search and /.")
   var index: String?
   @Option(help: "Address to bind. [default: 127.0.0.1]")
   var host: String?
@@ -89,9 +89,15 @@ struct EmbedServer: AsyncParsableCommand {
     }
     var logger = Logger(label: "embeddingkit.server")
     logger.logLevel = Logger.Level(rawValue: settings.logLevel) ?? .info
-    let server = EmbeddingServer(configuration: settings, logger: logger) {
-      try EncoderLoader.load(directory: modelDirectory)
-    }
+    let indexPath = settings.indexPath
+    let batchSize = settings.maxBatchSize
+    let server = EmbeddingServer(
+      configuration: settings, logger: logger,
+      loadEncoder: { try EncoderLoader.load(model: modelDirectory, batchSize: batchSize) },
+      loadSearch: { encoder in
+        guard let indexPath else { return nil }
+        return try EncoderLoader.index(path: indexPath, encoder: encoder)
+      })
     let group = ServiceGroup(
       configuration: .init(
         services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

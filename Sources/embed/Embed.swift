@@ -36,6 +36,9 @@ struct Embed: AsyncParsableCommand {
       // HTTP server (runs the separate embed-server product)
       Serve.self,
 
+      // Retrieval (index add|remove|info, search)
+      Index.self, Search.self,
+
     ]
   )
 }

@@ -1,0 +1,89 @@
+import ArgumentParser
+import EmbeddingCore
+import Foundation
+import Retrieval
+
+/// `embed index add INDEX [FILES...]`: add or update documents.
+struct IndexAdd: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "add",
+    abstract: "Add or update documents: JSON lines, text/Markdown files, folders, or stdin.",
+    discussion: """
+      JSON lines hold {"id" (or "_id"), "title", "text", ...}; other keys are kept as metadata \
+      (BEIR's corpus.jsonl reads as is, .gz/.xz too). A text or Markdown file is one document whose \
+      id is its path. With no FILES (or "-") stdin is read: JSON lines if it starts with "{", else \
+      one document with id "stdin". Documents already in the index with the same content are \
+      skipped, so running the command again after an interruption resumes it; a changed document \
+      replaces the old one, re-embedding only the chunks whose text changed. Each batch is one \
+      transaction.
+      """)
+
+  @Argument(help: "The index file (created if absent).")
+  var index: String
+
+  @Argument(help: "Files or folders to read (default: stdin).")
+  var files: [String] = []
+
+  @OptionGroup var encoderOptions: IndexEncoderOptions
+
+  @Option(help: "Chunk size in encoder tokens, for a new index.")
+  var chunkTokens: Int = 256
+
+  @Option(help: "Tokens shared by consecutive chunks, for a new index.")
+  var chunkOverlap: Int = 32
+
+  @Option(help: "Documents per transaction.")
+  var batchSize: Int = 64
+
+  @Option(
+    help:
+      "Build the HNSW graph: auto (from \(RetrievalIndex.approximateSearchThreshold) vectors), always or never."
+  )
+  var ann: String = "auto"
+
+  @Flag(help: "No progress bar.")
+  var quiet = false
+
+  func run() async throws {
+    let spec = try encoderOptions.spec(recordedIn: index)
+    let encoder = try spec.load()
+    let existed = FileManager.default.fileExists(atPath: index)
+    let idx = try RetrievalIndex(
+      path: index, encoder: encoder,
+      chunking: existed ? nil : ChunkingOptions(tokens: chunkTokens, overlap: chunkOverlap),
+      create: true)
+    if try idx.attribute("encoder") != spec.recorded {
+      try idx.setAttribute("encoder", spec.recorded)
+    }
+    let documents = try readDocuments()
+    let bar = ProgressBar(quiet: quiet)
+    let start = Clock.now()
+    let summary = try await idx.add(
+      documents: documents, batchSize: batchSize, progress: bar.handler)
+    bar.finish()
+    let seconds = Clock.now() - start
+    print(
+      "\(summary.added) added, \(summary.replaced) replaced, \(summary.unchanged) unchanged; "
+        + "\(summary.chunksEmbedded) chunks embedded, \(summary.chunksReused) reused "
+        + String(
+          format: "(%.1f s, %.0f docs/s)", seconds, Double(documents.count) / max(seconds, 1e-9)))
+  }
+
+  private func readDocuments() throws -> [RetrievalDocument] {
+    let paths = files.filter { $0 != "-" }
+    var docs = try DocumentFiles.read(paths: paths)
+    if files.isEmpty || files.contains("-") {
+      let data = FileHandle.standardInput.readDataToEndOfFile()
+      let text = String(decoding: data, as: UTF8.self)
+      if text.drop(while: { $0.isWhitespace }).first == "{" {
+        for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+        where !line.trimmingCharacters(in: .whitespaces).isEmpty {
+          docs.append(try DocumentFiles.parseJSONLine(Data(line.utf8), path: "stdin", line: i + 1))
+        }
+      } else if !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+        docs.append(DocumentFiles.textDocument(text, id: "stdin"))
+      }
+    }
+    return docs
+  }
+}

@@ -1,0 +1,155 @@
+import ArgumentParser
+import EmbeddingCore
+import Foundation
+import Retrieval
+
+extension SearchMode: ExpressibleByArgument {}
+
+/// `embed search INDEX "query"`: dense, BM25 or hybrid search; or BEIR evaluation with --qrels.
+struct Search: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Search a retrieval index, or evaluate it on BEIR queries and qrels.",
+    discussion: """
+      Prints document ids, scores and the best chunk with the query's words marked. Dense and \
+      hybrid modes load the encoder recorded in the index (or --encoder/--model).
+
+      Examples:
+        embed search docs.sqlite "does vitamin D prevent fractures" -k 5
+        embed search docs.sqlite "cats" --mode bm25 --where lang=en --json
+        embed search scifact.sqlite --queries queries.jsonl --qrels qrels/test.tsv --mode hybrid
+      """)
+
+  @Argument(help: "The index file.")
+  var index: String
+
+  @Argument(help: "The query (omit with --queries).")
+  var query: String?
+
+  @Option(name: .short, help: "How many documents to return.")
+  var k: Int = 10
+
+  @Option(help: "dense, bm25 or hybrid (default: hybrid when the index has vectors, else bm25).")
+  var mode: SearchMode?
+
+  @Option(
+    name: .customLong("where"), help: "Metadata filter key=value (repeatable; all must match).")
+  var filters: [String] = []
+
+  @Flag(help: "Print JSON.")
+  var json = false
+
+  @Option(help: "BEIR queries.jsonl: evaluate instead of searching (needs --qrels).")
+  var queries: String?
+
+  @Option(help: "BEIR qrels TSV (query-id, corpus-id, score).")
+  var qrels: String?
+
+  @Option(
+    help: "With --qrels: also write the ranking as a TREC run file (qid Q0 doc rank score tag).")
+  var run: String?
+
+  @Option(help: "BM25 k1.")
+  var k1: Double = 0.9
+
+  @Option(help: "BM25 b.")
+  var b: Double = 0.4
+
+  @Option(help: "Reciprocal rank fusion constant.")
+  var rrfK: Double = 60
+
+  @Option(help: "Weight of the dense ranking in hybrid fusion (BM25 has weight 1).")
+  var denseWeight: Double = 1
+
+  @Option(help: "HNSW beam width, when the index has a graph.")
+  var ef: Int = 128
+
+  @Flag(help: "Exact dense search even when the index has an HNSW graph.")
+  var exact = false
+
+  @OptionGroup var encoderOptions: IndexEncoderOptions
+
+  func run() async throws {
+    var filter: [String: String] = [:]
+    for f in filters {
+      guard let eq = f.firstIndex(of: "="), eq != f.startIndex else {
+        throw ValidationError("--where takes key=value, got '\(f)'")
+      }
+      filter[String(f[..<eq])] = String(f[f.index(after: eq)...])
+    }
+    let peek = try RetrievalIndex(path: index, encoder: nil)
+    let hasVectors = try peek.recordedEncoder() != nil
+    let mode = self.mode ?? (hasVectors ? .hybrid : .bm25)
+    let encoder = mode == .bm25 ? nil : try encoderOptions.spec(recordedIn: index).load()
+    let idx = try RetrievalIndex(path: index, encoder: encoder)
+    let parameters = SearchParameters(
+      bm25: BM25Parameters(k1: k1, b: b),
+      fusion: FusionParameters(constant: rrfK, bm25Weight: 1, denseWeight: denseWeight),
+      ef: exact ? nil : ef)
+
+    if queries != nil || qrels != nil {
+      guard let queries, let qrels else {
+        throw ValidationError("--queries and --qrels go together")
+      }
+      let judged = try BEIRMetrics.readQrels(path: qrels)
+      let texts = try BEIRMetrics.readQueries(path: queries)
+      let start = Clock.now()
+      let m = try await idx.evaluate(
+        queries: texts, qrels: judged, mode: mode, parameters: parameters)
+      let seconds = Clock.now() - start
+      if json {
+        try printJSON([
+          "mode": mode.rawValue, "queries": m.queries, "ndcg@10": m.ndcg10,
+          "recall@100": m.recall100,
+          "mrr@10": m.mrr10, "seconds": seconds,
+        ])
+      } else {
+        print(
+          String(
+            format: "%@  nDCG@10 %.4f  recall@100 %.4f  MRR@10 %.4f  (%d queries, %.1f ms/query)",
+            mode.rawValue, m.ndcg10, m.recall100, m.mrr10, m.queries,
+            seconds * 1000 / Double(max(1, m.queries))))
+      }
+      return
+    }
+    guard let query else { throw ValidationError("give a query, or --queries with --qrels") }
+    let hits = try await idx.search(query, k: k, mode: mode, filter: filter, parameters: parameters)
+    if json {
+      try printJSON(
+        hits.map {
+          [
+            "id": $0.id, "score": $0.score, "title": $0.title, "chunk": $0.chunk,
+            "chunk_index": $0.chunkIndex,
+            "matched": $0.matchedTerms, "metadata": $0.metadata,
+          ] as [String: Any]
+        })
+      return
+    }
+    if hits.isEmpty { print("no results") }
+    let bold = isatty(1) != 0
+    for (i, h) in hits.enumerated() {
+      let title = h.title.isEmpty ? "" : "  \(h.title)"
+      print(String(format: "%2d. %@  %.4f", i + 1, h.id, h.score) + title)
+      print("    " + Self.excerpt(h.chunk, marking: Set(h.matchedTerms), bold: bold))
+    }
+  }
+
+  /// Up to ~240 characters of `text` around its first marked word, marked words in bold (or [..]).
+  static func excerpt(_ text: String, marking terms: Set<String>, bold: Bool) -> String {
+    let words = text.split(whereSeparator: { $0.isWhitespace }).map(String.init)
+    let isMarked: (String) -> Bool = { w in
+      LexicalTokenizer.words(w).contains { terms.contains($0) }
+    }
+    let first = words.firstIndex(where: isMarked) ?? 0
+    var lo = max(0, first - 12)
+    var out: [String] = []
+    var length = 0
+    while lo < words.count && length < 240 {
+      let w = words[lo]
+      out.append(isMarked(w) ? (bold ? "\u{1B}[1m\(w)\u{1B}[0m" : "[\(w)]") : w)
+      length += w.count + 1
+      lo += 1
+    }
+    let prefix = first > 12 ? "… " : ""
+    return prefix + out.joined(separator: " ") + (lo < words.count ? " …" : "")
+  }
+}
