@@ -145,6 +145,7 @@ let package = Package(
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ]),
+    .testTarget(
       name: "RetrievalTests", dependencies: ["Retrieval", "EmbeddingTestSupport"]),
     .testTarget(
       name: "EmbedCLITests", dependencies: ["embed", "EmbeddingTestSupport"]),
