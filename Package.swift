@@ -23,9 +23,19 @@ let package = Package(
     .library(name: "EmbeddingKit", targets: ["EmbeddingKit"]),
     .executable(name: "embed", targets: ["embed"]),
     .executable(name: "embed-bench", targets: ["embed-bench"]),
+    // The HTTP server is its own product so that `embed` never builds SwiftNIO/Hummingbird.
+    .library(name: "EmbeddingServer", targets: ["EmbeddingServer"]),
+    .executable(name: "embed-server", targets: ["embed-server"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    // Server only (EmbeddingServer, embed-server): never a dependency of `embed` or EmbeddingKit.
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+    .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+    .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
   ],
   targets: [
@@ -88,6 +98,27 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
+    // OpenAI-compatible HTTP server (Hummingbird 2): embeddings, models, health, metrics, batching.
+    .target(
+      name: "EmbeddingServer",
+      dependencies: [
+        "EmbeddingCore", "Tokenization",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "Prometheus", package: "swift-prometheus"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "HTTPTypes", package: "swift-http-types"),
+      ]),
+    .executableTarget(
+      name: "embed-server",
+      dependencies: [
+        "EmbeddingServer", "SentenceEmbeddings", "Retrieval",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+      ]),
+
     // Helpers shared by the test targets (locating ../shared/data, temp files).
     .target(name: "EmbeddingTestSupport", dependencies: ["EmbeddingCore"], path: "Tests/Support"),
 
@@ -112,6 +143,13 @@ let package = Package(
     .testTarget(
       name: "DocumentVectorsTests", dependencies: ["DocumentVectors", "EmbeddingTestSupport"]),
     .testTarget(name: "ProjectionTests", dependencies: ["Projection", "EmbeddingTestSupport"]),
+    .testTarget(
+      name: "EmbeddingServerTests",
+      dependencies: [
+        "EmbeddingServer", "Tokenization", "EmbeddingTestSupport",
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+      ]),
     .testTarget(
       name: "RetrievalTests", dependencies: ["Retrieval", "EmbeddingTestSupport"]),
     .testTarget(

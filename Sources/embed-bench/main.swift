@@ -29,13 +29,10 @@ struct EmbedBench: ParsableCommand {
       // Projection
       PCABench.self, TSNEBench.self, UMAPBench.self,
 
-<<<<<<< HEAD
-      // Retrieval
-      HNSWBench.self,
-=======
       // Sentence embeddings
       SentenceEncodeBench.self,
->>>>>>> encoder
+      // Retrieval
+      HNSWBench.self,
 
     ])
 }

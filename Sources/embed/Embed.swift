@@ -38,6 +38,9 @@ struct Embed: AsyncParsableCommand {
       // Sentence and document vectors (sif, doc2vec)
       SIF.self, Doc2VecCommand.self,
 
+      // HTTP server (runs the separate embed-server product)
+      Serve.self,
+
       // Retrieval (index add|remove|info, search)
       Index.self, Search.self,
 
