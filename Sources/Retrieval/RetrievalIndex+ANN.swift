@@ -22,10 +22,10 @@ extension RetrievalIndex {
     }
     let snap = try snapshot(needVectors: true)
     guard let vectors = snap.vectors, vectors.rows > 0 else { return nil }
-    let start = Clock.now()
+    let start = MonotonicClock.now()
     let graph = HNSWGraph(vectors: vectors, m: m, efConstruction: efConstruction)
     graph.build()
-    let seconds = Clock.now() - start
+    let seconds = MonotonicClock.now() - start
     let data = graph.serialized()
     let path = self.path
     try write { db in

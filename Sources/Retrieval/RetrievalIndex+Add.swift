@@ -43,7 +43,7 @@ extension RetrievalIndex {
       break
     }
     var summary = AddSummary()
-    let start = Clock.now()
+    let start = MonotonicClock.now()
     var done = 0
     while done < documents.count {
       if Task.isCancelled { throw .cancelled }
@@ -53,7 +53,7 @@ extension RetrievalIndex {
       progress?(
         ProgressReport(
           stage: "indexing", completed: done, total: documents.count, unit: "docs",
-          elapsed: Clock.now() - start,
+          elapsed: MonotonicClock.now() - start,
           metrics: encoder == nil ? [:] : ["chunks embedded": Double(summary.chunksEmbedded)]))
     }
     return summary

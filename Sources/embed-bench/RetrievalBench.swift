@@ -42,7 +42,7 @@ struct HNSWBench: ParsableCommand {
     // Exact search, one thread: the ground truth and its speed.
     var truth: [[Int32]] = []
     var scores = [Float](repeating: 0, count: x.rows)
-    let t0 = Clock.now()
+    let t0 = MonotonicClock.now()
     for i in 0..<q.rows {
       let qp = q.rowPointer(i)
       for r in 0..<x.rows { scores[r] = VectorKernels.dot(qp, x.rowPointer(r), d) }
@@ -52,29 +52,29 @@ struct HNSWBench: ParsableCommand {
       }
       truth.append(Array(idx.prefix(k)))
     }
-    let exactSeconds = Clock.now() - t0
+    let exactSeconds = MonotonicClock.now() - t0
     emit([
       "tool": "embeddingkit", "method": "exact", "n": x.rows, "d": d, "queries": q.rows,
       "qps": Double(q.rows) / exactSeconds,
     ])
 
-    let tb = Clock.now()
+    let tb = MonotonicClock.now()
     let graph = HNSWGraph(vectors: x, m: m, efConstruction: efConstruction)
     graph.build()
-    let buildSeconds = Clock.now() - tb
+    let buildSeconds = MonotonicClock.now() - tb
     emit([
       "tool": "embeddingkit", "method": "hnsw-build", "m": m, "ef_construction": efConstruction,
       "seconds": buildSeconds, "link_bytes": graph.linkBytes, "vector_bytes": x.rows * d * 4,
     ])
     for e in ef.split(separator: ",").compactMap({ Int($0) }) {
       var hits = 0
-      let ts = Clock.now()
+      let ts = MonotonicClock.now()
       for i in 0..<q.rows {
         let found = graph.search(q.rowPointer(i), k: k, ef: e)
         let want = Set(truth[i])
         hits += found.filter { want.contains($0.node) }.count
       }
-      let seconds = Clock.now() - ts
+      let seconds = MonotonicClock.now() - ts
       emit([
         "tool": "embeddingkit", "method": "hnsw", "ef": e,
         "recall": Double(hits) / Double(q.rows * k), "qps": Double(q.rows) / seconds,

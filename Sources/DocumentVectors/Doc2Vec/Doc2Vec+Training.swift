@@ -110,9 +110,9 @@ extension Doc2Vec {
   ) throws -> TrainingSummary {
     let epochs = epochs ?? configuration.epochs
     guard epochs >= 1 else { throw EmbeddingError.invalidArgument("epochs must be >= 1") }
-    let readStart = Clock.now()
+    let readStart = MonotonicClock.now()
     let (mapped, stats) = try map(corpus)
-    let readSeconds = Clock.now() - readStart
+    let readSeconds = MonotonicClock.now() - readStart
     // Work items: runs of pieces of about 10,000 words.
     var blocks: [Range<Int>] = []
     var start = 0

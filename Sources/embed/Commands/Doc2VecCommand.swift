@@ -204,10 +204,10 @@ struct Doc2VecInfer: ParsableCommand {
     }
     guard !all.isEmpty else { throw ValidationError("give texts or --input FILE") }
     let d2v = try Doc2Vec.load(from: model)
-    let start = Clock.now()
+    let start = MonotonicClock.now()
     let (vectors, known) = try d2v.inferVectors(
       all, epochs: epochs, alpha: alpha, minAlpha: minAlpha, threads: threads)
-    let seconds = Clock.now() - start
+    let seconds = MonotonicClock.now() - start
     let empty = known.filter { $0 == 0 }.count
     if empty > 0 {
       Terminal.note("\(empty) of \(all.count) texts have no known word (zero vectors)")

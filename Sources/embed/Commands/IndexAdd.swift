@@ -57,11 +57,11 @@ struct IndexAdd: AsyncParsableCommand {
     }
     let documents = try readDocuments()
     let bar = ProgressBar(quiet: quiet)
-    let start = Clock.now()
+    let start = MonotonicClock.now()
     let summary = try await idx.add(
       documents: documents, batchSize: batchSize, progress: bar.handler)
     bar.finish()
-    let seconds = Clock.now() - start
+    let seconds = MonotonicClock.now() - start
     print(
       "\(summary.added) added, \(summary.replaced) replaced, \(summary.unchanged) unchanged; "
         + "\(summary.chunksEmbedded) chunks embedded, \(summary.chunksReused) reused "

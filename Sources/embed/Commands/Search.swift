@@ -93,10 +93,10 @@ struct Search: AsyncParsableCommand {
       }
       let judged = try BEIRMetrics.readQrels(path: qrels)
       let texts = try BEIRMetrics.readQueries(path: queries)
-      let start = Clock.now()
+      let start = MonotonicClock.now()
       let ranked = try await idx.rankAll(
         queries: texts, qrels: judged, mode: mode, parameters: parameters)
-      let seconds = Clock.now() - start
+      let seconds = MonotonicClock.now() - start
       let m = BEIRMetrics.evaluate(run: ranked.mapValues { $0.map(\.id) }, qrels: judged)
       if let runFile {
         var lines = ""
