@@ -58,9 +58,9 @@ def python_rows(ms, seqs, repeat):
 
             def np_linear():
                 np.matmul(x, wt, out=y)
-                y += b
+                np.add(y, b, out=y)
                 if gelu:
-                    y[:] = 0.5 * y * (1 + scipy.special.erf(y * np.float32(0.7071067811865476)))
+                    np.multiply(0.5 * y, 1 + scipy.special.erf(y * np.float32(0.7071067811865476)), out=y)
 
             out[("numpy", "float32", shape)] = best_time(np_linear, repeat)
             tx, tw, tb = torch.from_numpy(x), torch.from_numpy(w), torch.from_numpy(b)
@@ -93,7 +93,7 @@ def python_rows(ms, seqs, repeat):
 
         def qk():
             np.matmul(head, head.T, out=scores)
-            scores *= np.float32(0.1767767)
+            np.multiply(scores, np.float32(0.1767767), out=scores)
 
         out[("numpy", "attention", f"QK^T m=n={s} k=32")] = best_time(qk, repeat)
         out[("numpy", "attention", f"PV m={s} k={s} n=32")] = best_time(

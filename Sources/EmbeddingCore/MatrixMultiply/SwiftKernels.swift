@@ -44,33 +44,23 @@ enum SwiftKernels {
     zero: UnsafePointer<Int32>, colScale: UnsafePointer<Float>, colSum: UnsafePointer<Int32>,
     bias: UnsafePointer<Float>, gelu: Bool
   ) {
-    let raw = UnsafeRawPointer(p)
     for r in 0..<mr {
-      let ar = UnsafeRawPointer(a + r * lda)
+      let ar = a + r * lda
       let cr = c + r * ldc
-      for v in 0..<4 where v * 8 < nr {
-        // Lane 4c + i accumulates a[4q + i]·w[column c][4q + i]; the four lanes of a column sum last.
-        var acc = SIMD32<Int32>()
+      for col in 0..<nr {
+        // Column col of the panel: quad q holds w[4q ..< 4q + 4] at q·128 + 4·col.
+        let w = p + col * 4
+        var d: Int32 = 0
         for q in 0..<kq {
-          let quad = SIMD4<Int16>(
-            truncatingIfNeeded: ar.loadUnaligned(fromByteOffset: q * 4, as: SIMD4<Int8>.self))
-          let x8 = SIMD8<Int16>(lowHalf: quad, highHalf: quad)
-          let x16 = SIMD16<Int16>(lowHalf: x8, highHalf: x8)
-          let x = SIMD32<Int16>(lowHalf: x16, highHalf: x16)
-          let w = SIMD32<Int16>(
-            truncatingIfNeeded: raw.loadUnaligned(
-              fromByteOffset: q * 128 + v * 32, as: SIMD32<Int8>.self))
-          acc &+= SIMD32<Int32>(truncatingIfNeeded: x &* w)
+          let x = ar + q * 4
+          let wq = w + q * 128
+          d &+= Int32(x[0]) &* Int32(wq[0]) &+ Int32(x[1]) &* Int32(wq[1])
+          d &+= Int32(x[2]) &* Int32(wq[2]) &+ Int32(x[3]) &* Int32(wq[3])
         }
-        let valid = min(8, nr - v * 8)
-        for j in 0..<valid {
-          let col = v * 8 + j
-          var d = acc[4 * j] &+ acc[4 * j + 1] &+ acc[4 * j + 2] &+ acc[4 * j + 3]
-          d &+= (128 - zero[r]) &* colSum[col]
-          cr[col] = Float(d) * rowScale[r] * colScale[col] + bias[col]
-        }
-        if gelu { VectorErf.gelu(cr + v * 8, valid) }
+        d &+= (128 - zero[r]) &* colSum[col]
+        cr[col] = Float(d) * rowScale[r] * colScale[col] + bias[col]
       }
+      if gelu { VectorErf.gelu(cr, nr) }
     }
   }
 
