@@ -26,13 +26,11 @@ struct EmbedBench: ParsableCommand {
       // Projection
       PCABench.self, TSNEBench.self, UMAPBench.self,
 
-<<<<<<< HEAD
-      // Retrieval
-      HNSWBench.self,
-=======
       // Sentence embeddings
       SentenceEncodeBench.self,
->>>>>>> encoder
+
+      // Retrieval
+      HNSWBench.self,
 
     ])
 }
