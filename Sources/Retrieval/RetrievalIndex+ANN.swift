@@ -3,8 +3,8 @@ import Foundation
 import GRDB
 
 extension RetrievalIndex {
-  /// Vector count from which `embed index add` builds an HNSW graph (measured: see BENCHMARKS.md,
-  /// "Retrieval: HNSW"); below it exact search is fast enough.
+  /// Vector count from which `embed index add` builds an HNSW graph; below it exact search is fast
+  /// enough. Provisional: not yet measured against exact search on this machine.
   public static let approximateSearchThreshold = 20_000
 
   /// Builds an HNSW graph over the current vectors and stores it in the index (table `ann`), tied to

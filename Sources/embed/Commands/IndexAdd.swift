@@ -66,7 +66,7 @@ struct IndexAdd: AsyncParsableCommand {
       "\(summary.added) added, \(summary.replaced) replaced, \(summary.unchanged) unchanged; "
         + "\(summary.chunksEmbedded) chunks embedded, \(summary.chunksReused) reused "
         + String(
-          format: "(%.1f s, %.0f docs/s)", seconds, Double(documents.count) / max(seconds, 1e-9)))
+          format: "(%.1f s, %.1f docs/s)", seconds, Double(documents.count) / max(seconds, 1e-9)))
   }
 
   private func readDocuments() throws -> [RetrievalDocument] {
