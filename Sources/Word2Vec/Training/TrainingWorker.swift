@@ -21,6 +21,9 @@ package struct TrainingWorker {
   /// Σ loss and number of scored pairs since the last report.
   package var loss: Double = 0
   package var lossPairs = 0
+  /// Skip pairs whose score is beyond ±6 (gensim's Doc2Vec kernels) instead of updating them
+  /// with the saturated sigmoid (word2vec.c, the default).
+  package var skipSaturated = false
 
   let chunks: Int  // SIMD8 chunks per row
   let stride: Int
@@ -173,6 +176,8 @@ package struct TrainingWorker {
     // -log σ(f) for a positive pair, -log σ(-f) for a negative one.
     loss += Double(tables.negLogSigmoid[label > 0 ? index : size - index])
     lossPairs += 1
+    let saturated = f >= SigmoidTable.maxExp || f <= -SigmoidTable.maxExp
+    if saturated && skipSaturated { return 0 }
     let s: Float =
       f >= SigmoidTable.maxExp ? 1 : (f <= -SigmoidTable.maxExp ? 0 : tables.sigmoid[index])
     return (label - s) * alpha
