@@ -86,8 +86,9 @@ struct DimensionsBench: ParsableCommand {
           format: "%-5d %7.4f  %7.4f  %9.0f  %8.2f  %13.4f  %7.1f", d, analogy.total.accuracy,
           pairs.spearman, summary.wordsPerSecond, Double(size) / 1_048_576, queryMs,
           summary.seconds))
+      // Written after every dimension, so a long run can be read (or stopped) part-way.
+      try write(rows: rows, words: stats.corpusWords, load: load)
     }
-    try write(rows: rows, words: stats.corpusWords, load: load)
   }
 
   /// Writes the first `maxWords` words of `corpus` (whole lines, the last one cut) to a file.

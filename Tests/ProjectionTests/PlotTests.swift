@@ -132,3 +132,25 @@ import WordEmbeddings
     }
   }
 }
+
+@Suite struct LineChartTests {
+  @Test func drawsOneLinePerSeriesWithLegendAndLogTicks() {
+    var chart = LineChart(title: "Q <by> dim", xLabel: "dimension", yLabel: "score")
+    chart.logX = true
+    chart.series = [
+      .init(name: "analogy", points: [(2, 0.0), (100, 0.3), (1024, 0.35)]),
+      .init(name: "wordsim", points: [(2, 0.1), (100, 0.6), (1024, 0.62)]),
+    ]
+    let svg = chart.svg()
+    #expect(svg.components(separatedBy: "<polyline").count == 3)
+    #expect(svg.contains(">analogy</text>") && svg.contains(">wordsim</text>"))
+    #expect(svg.contains("Q &lt;by&gt; dim"))
+    #expect(svg.contains(">1024</text>") && svg.contains("(log scale)"))
+    // On a log axis, 100 sits nearer 1024 than the midpoint of a linear axis would put it.
+    let xs = svg.components(separatedBy: "<circle cx=\"").dropFirst().prefix(3).compactMap {
+      Double($0.prefix { $0 != "\"" })
+    }
+    #expect(xs.count == 3)
+    if xs.count == 3 { #expect((xs[1] - xs[0]) / (xs[2] - xs[0]) > 0.6) }
+  }
+}

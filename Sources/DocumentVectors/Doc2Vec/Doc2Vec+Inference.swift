@@ -67,6 +67,7 @@ extension Doc2Vec {
         var worker = TrainingWorker(
           weights: weights, tables: tables, configuration: wordConfiguration, seed: seed,
           index: 0)
+        worker.skipSaturated = true  // gensim's doc2vec_inner
         let step = (alpha - minAlpha) / Float(max(epochs - 1, 1))
         var rate = alpha
         ids.withUnsafeBufferPointer { all in

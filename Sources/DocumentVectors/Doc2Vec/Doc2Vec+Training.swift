@@ -143,6 +143,7 @@ extension Doc2Vec {
       var worker = TrainingWorker(
         weights: weights, tables: tables, configuration: wordConfiguration, seed: runSeed,
         index: w)
+      worker.skipSaturated = true  // gensim's doc2vec_inner
       defer { worker.deallocate() }
       mapped.ids.withUnsafeBufferPointer { ids in
         while true {

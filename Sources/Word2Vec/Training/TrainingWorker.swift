@@ -29,6 +29,9 @@ package struct TrainingWorker {
   package var lossPairs = 0
   /// Scores that were NaN or infinite (the weights diverged); 0 in a healthy run.
   package var nonFiniteScores = 0
+  /// Skip pairs whose score is beyond ±6 (gensim's Doc2Vec kernels) instead of updating them
+  /// with the saturated sigmoid (word2vec.c, the default).
+  package var skipSaturated = false
 
   let chunks: Int  // SIMD8 chunks per row
   let stride: Int
@@ -189,6 +192,8 @@ package struct TrainingWorker {
     // -log σ(f) for a positive pair, -log σ(-f) for a negative one.
     loss += Double(tables.negLogSigmoid[label > 0 ? index : size - index])
     lossPairs += 1
+    let saturated = f >= SigmoidTable.maxExp || f <= -SigmoidTable.maxExp
+    if saturated && skipSaturated { return 0 }
     let s: Float =
       f >= SigmoidTable.maxExp ? 1 : (f <= -SigmoidTable.maxExp ? 0 : tables.sigmoid[index])
     return (label - s) * alpha
