@@ -14,13 +14,17 @@ plus BERT cases; invalid UTF-8 is decoded with U+FFFD replacement first, as a Sw
 For each set and configuration: HF `Tokenizer.encode_batch` (no truncation, no padding) vs
 `embed-bench wordpiece-ids`; IDs and byte offsets (HF char offsets converted to UTF-8 bytes)
 must be equal. Prints counts and mismatches; `--speed` also times both on the corpus
-sentences (best of 3, one thread and `encode_batch` on 2 threads).
+sentences (first 100,000 by default; best of 3, one text at a time on one thread and
+`encode_batch` on 2 threads).
 
 Usage:
   python Benchmarks/wordpiece_parity.py [--bench .build/release/embed-bench] [--speed]
-      [--corpus-lines N] [--sets corpus,sts,adversarial] [--configs uncased,cased,strip,vocab-txt]
+      [--speed-texts N] [--corpus-lines N] [--sets corpus,sts,adversarial] [--configs uncased,cased,strip,vocab-txt]
 """
 import argparse, json, lzma, os, re, shutil, struct, subprocess, sys, tempfile, time
+
+# HF encode_batch runs on a rayon pool sized at first use: 2 threads, like ours.
+os.environ.setdefault("RAYON_NUM_THREADS", "2")
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -160,7 +164,6 @@ def speed(texts, tok, bench, directory, tmp, repeat=3):
     write_records(texts, records)
     import tokenizers
     best_single = best_batch = float("inf")
-    os.environ["RAYON_NUM_THREADS"] = "2"
     for _ in range(repeat):
         t0 = time.perf_counter()
         for t in texts:
@@ -196,6 +199,8 @@ def main():
     ap.add_argument("--sets", default="corpus,sts,adversarial")
     ap.add_argument("--configs", default="uncased,cased,strip,vocab-txt")
     ap.add_argument("--speed", action="store_true")
+    ap.add_argument("--speed-texts", type=int, default=100000,
+                    help="time on the first N corpus sentences")
     args = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="wordpiece-parity-")
     configs = make_configs(model_dir(), tmp)
@@ -212,7 +217,7 @@ def main():
         for s, texts in sets.items():
             failures += compare("%s/%s" % (c, s), texts, tok, args.bench, directory, tmp)
     if args.speed and "corpus" in sets:
-        speed(sets["corpus"], hf_tokenizer(configs["uncased"][1]), args.bench,
+        speed(sets["corpus"][:args.speed_texts], hf_tokenizer(configs["uncased"][1]), args.bench,
               configs["uncased"][0], tmp)
     shutil.rmtree(tmp)
     print("TOTAL MISMATCHES:", failures)
