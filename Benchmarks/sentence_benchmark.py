@@ -135,7 +135,18 @@ def export_onnx(model):
     f32 = os.path.join(WORK, "minilm.onnx")
     i8 = os.path.join(WORK, "minilm-int8.onnx")
     if not os.path.exists(f32):
-        m = AutoModel.from_pretrained(model).eval()
+        bert = AutoModel.from_pretrained(model).eval()
+
+        class Wrapper(torch.nn.Module):  # keyword arguments, whatever forward's order
+            def __init__(self):
+                super().__init__()
+                self.bert = bert
+
+            def forward(self, input_ids, attention_mask, token_type_ids):
+                return self.bert(input_ids=input_ids, attention_mask=attention_mask,
+                                 token_type_ids=token_type_ids).last_hidden_state
+
+        m = Wrapper().eval()
         ids = torch.ones(2, 16, dtype=torch.long)
         with torch.no_grad():
             torch.onnx.export(

@@ -10,16 +10,23 @@ struct Quickstart: AsyncParsableCommand {
     discussion: """
       Runs each stage of the pipeline and prints what it produced: tokens and token IDs,
       word vectors trained with Word2Vec and their nearest neighbours, LLM input embeddings,
-      and a 2-D plot of a few words. Output files go to --output (default ./quickstart-output).
+      a 2-D plot of a few words and, when a sentence-transformers model is found locally
+      (--model), contextual sentence vectors and a small semantic search. Output files go to --output (default ./quickstart-output).
       """)
 
   @Option(help: "Folder for the files the tour writes.")
   var output: String = "quickstart-output"
 
+  @Option(
+    help: ArgumentHelp(
+      "Sentence-transformers model folder or name for the sentence step (default: look for "
+        + "all-MiniLM-L6-v2 under $EMBEDDINGKIT_MODELS and the Hugging Face cache)."))
+  var model: String?
+
   func run() async throws {
     try FileManager.default.createDirectory(
       atPath: output, withIntermediateDirectories: true)
-    let steps = QuickstartSteps(outputDirectory: output)
+    let steps = QuickstartSteps(outputDirectory: output, sentenceModel: model)
     try steps.run()
   }
 }
@@ -30,6 +37,7 @@ struct Quickstart: AsyncParsableCommand {
 /// (`Quickstart+<Stage>.swift`) and one line here.
 struct QuickstartSteps {
   let outputDirectory: String
+  var sentenceModel: String? = nil
 
   func run() throws {
     Terminal.heading("EmbeddingKit quickstart")
@@ -48,6 +56,9 @@ struct QuickstartSteps {
 
     // 5. 2-D plot (writes <output>/plot.svg, plot.html)
     try plotStep()
+
+    // 6. sentence embeddings with a transformer (when a model is found locally)
+    try sentenceEmbeddingsStep(model: sentenceModel)
 
   }
 }
