@@ -21,7 +21,7 @@ import numpy as np  # noqa: E402
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 DATA = os.environ.get("EMBEDDINGKIT_SHARED_DATA", os.path.join(ROOT, "../shared/data"))
-WORK = os.path.join(ROOT, ".build/sentence-bench")
+WORK = os.environ.get("EMBEDDINGKIT_BENCH_WORK", os.path.join(ROOT, ".build/sentence-bench"))
 BENCH = os.path.join(ROOT, ".build/release/embed-bench")
 
 
@@ -218,6 +218,7 @@ def main():
     ap.add_argument("--skip-speed", action="store_true")
     ap.add_argument("--threads-list", default="2,1", help="thread counts for the speed table")
     ap.add_argument("--skip-scifact", action="store_true")
+    ap.add_argument("--sentences", type=int, default=2000, help="corpus sentences (first N of the sample)")
     args = ap.parse_args()
     if args.child:
         return child(args)
@@ -225,13 +226,13 @@ def main():
     model = args.model or minilm_dir()
     report = {"load_before": os.getloadavg()}
     md = []
-    sentences = corpus_sentences()
+    sentences = corpus_sentences()[:args.sentences]
     pairs = sts_dev()
     sent_file = write_lines("sentences.txt", sentences)
     sts_file = write_lines("sts.txt", [p[1] for p in pairs] + [p[2] for p in pairs])
 
     # Parity (float32 and int8 compute) on the 2,000 sentences and the STS-B dev sentences.
-    st_sent = reference("st", model, sent_file, repeat=1)["vectors"]
+    st_sent = None if args.skip_parity else reference("st", model, sent_file, repeat=1)["vectors"]
     if not args.skip_parity:
         parity(args, model, md, report, pairs, sent_file, sts_file, st_sent)
     speed_and_rest(args, model, md, report, sentences, st_sent)
@@ -259,30 +260,33 @@ def speed_and_rest(args, model, md, report, sentences, st_sent):
     sent_file = os.path.join(WORK, "sentences.txt")
     if not args.skip_speed:
         f32, i8 = export_onnx(model)
-        rows = ["| tool | threads | sentences/s (median of %d) | x ORT f32 | peak RSS MiB | cos to ST min / mean |"
-                % args.repeat, "|---|---|---|---|---|---|"]
+        rows = ["| tool | threads | sentences/s (median of %d) | x ORT f32 | peak RSS MiB | cos to ST min / mean | load |"
+                % args.repeat, "|---|---|---|---|---|---|---|"]
+        print("\n".join(rows), flush=True)
         speed = {}
         for threads in [int(t) for t in args.threads_list.split(",")]:
-            runs = [("sentence-transformers (torch)", reference("st", model, sent_file, threads, args.repeat)),
-                    ("onnxruntime float32", reference("ort", model, sent_file, threads, args.repeat, onnx=f32)),
-                    ("onnxruntime dynamic int8", reference("ort", model, sent_file, threads, args.repeat, onnx=i8)),
-                    ("EmbeddingKit float32", ours(model, sent_file, threads, args.repeat, "float32",
-                                                  os.path.join(WORK, "speed-f32.npy"))),
-                    ("EmbeddingKit int8", ours(model, sent_file, threads, args.repeat, "int8",
-                                               os.path.join(WORK, "speed-i8.npy")))]
             base = None
-            for name, r in runs:
+            tools = [("sentence-transformers (torch)", lambda: reference("st", model, sent_file, threads, args.repeat)),
+                     ("onnxruntime float32", lambda: reference("ort", model, sent_file, threads, args.repeat, onnx=f32)),
+                     ("onnxruntime dynamic int8", lambda: reference("ort", model, sent_file, threads, args.repeat, onnx=i8)),
+                     ("EmbeddingKit float32", lambda: ours(model, sent_file, threads, args.repeat, "float32",
+                                                           os.path.join(WORK, "speed-f32.npy"))),
+                     ("EmbeddingKit int8", lambda: ours(model, sent_file, threads, args.repeat, "int8",
+                                                        os.path.join(WORK, "speed-i8.npy")))]
+            for name, run in tools:
+                r = run()
                 rate = len(sentences) / float(np.median(r["seconds"]))
+                if st_sent is None:  # the first tool is sentence-transformers: the reference
+                    st_sent = r["vectors"]
                 if name == "onnxruntime float32":
                     base = rate
                 speed[f"{name} {threads}"] = {"rate": rate, "rss": r["peakRSSMiB"], "seconds": r["seconds"]}
                 c = cosines(r["vectors"], st_sent)
-                r["row"] = (name, threads, rate, r["peakRSSMiB"], c.min(), c.mean())
-            for name, r in runs:
-                n, t, rate, rss, cmin, cmean = r["row"]
-                rows.append(f"| {n} | {t} | {rate:.1f} | {rate / base:.2f} | {rss:.0f} | {cmin:.4f} / {cmean:.4f} |")
+                ratio = f"{rate / base:.2f}" if base else "-"
+                rows.append(f"| {name} | {threads} | {rate:.1f} | {ratio} | {r['peakRSSMiB']:.0f} | "
+                            f"{c.min():.4f} / {c.mean():.4f} | {os.getloadavg()[0]:.1f} |")
+                print(rows[-1], flush=True)
         report["speed"] = speed
-        print("\n".join(rows), flush=True)
         md += [""] + rows
 
     if not args.skip_scifact:
