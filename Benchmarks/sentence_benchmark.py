@@ -21,7 +21,7 @@ import numpy as np  # noqa: E402
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 DATA = os.environ.get("EMBEDDINGKIT_SHARED_DATA", os.path.join(ROOT, "../shared/data"))
-WORK = os.path.join(ROOT, ".build/sentence-bench")
+WORK = os.environ.get("EMBEDDINGKIT_BENCH_WORK", os.path.join(ROOT, ".build/sentence-bench"))
 BENCH = os.path.join(ROOT, ".build/release/embed-bench")
 
 
@@ -135,7 +135,18 @@ def export_onnx(model):
     f32 = os.path.join(WORK, "minilm.onnx")
     i8 = os.path.join(WORK, "minilm-int8.onnx")
     if not os.path.exists(f32):
-        m = AutoModel.from_pretrained(model).eval()
+        bert = AutoModel.from_pretrained(model).eval()
+
+        class Wrapper(torch.nn.Module):  # keyword arguments, whatever forward's order
+            def __init__(self):
+                super().__init__()
+                self.bert = bert
+
+            def forward(self, input_ids, attention_mask, token_type_ids):
+                return self.bert(input_ids=input_ids, attention_mask=attention_mask,
+                                 token_type_ids=token_type_ids).last_hidden_state
+
+        m = Wrapper().eval()
         ids = torch.ones(2, 16, dtype=torch.long)
         with torch.no_grad():
             torch.onnx.export(
@@ -203,8 +214,11 @@ def main():
     ap.add_argument("--onnx")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--skip-parity", action="store_true")
     ap.add_argument("--skip-speed", action="store_true")
+    ap.add_argument("--threads-list", default="2,1", help="thread counts for the speed table")
     ap.add_argument("--skip-scifact", action="store_true")
+    ap.add_argument("--sentences", type=int, default=2000, help="corpus sentences (first N of the sample)")
     args = ap.parse_args()
     if args.child:
         return child(args)
@@ -212,13 +226,19 @@ def main():
     model = args.model or minilm_dir()
     report = {"load_before": os.getloadavg()}
     md = []
-    sentences = corpus_sentences()
+    sentences = corpus_sentences()[:args.sentences]
     pairs = sts_dev()
     sent_file = write_lines("sentences.txt", sentences)
     sts_file = write_lines("sts.txt", [p[1] for p in pairs] + [p[2] for p in pairs])
 
     # Parity (float32 and int8 compute) on the 2,000 sentences and the STS-B dev sentences.
-    st_sent = reference("st", model, sent_file, repeat=1)["vectors"]
+    st_sent = None if args.skip_parity else reference("st", model, sent_file, repeat=1)["vectors"]
+    if not args.skip_parity:
+        parity(args, model, md, report, pairs, sent_file, sts_file, st_sent)
+    speed_and_rest(args, model, md, report, sentences, st_sent)
+
+
+def parity(args, model, md, report, pairs, sent_file, sts_file, st_sent):
     st_sts = reference("st", model, sts_file, repeat=1)["vectors"]
     md.append("| mode | corpus cos min | corpus cos mean | STS cos min | STS-B dev Spearman (ST %.6f) |"
               % spearman(pairs, st_sts))
@@ -235,32 +255,38 @@ def main():
     report["spearman_st"] = spearman(pairs, st_sts)
     print("\n".join(md), flush=True)
 
+
+def speed_and_rest(args, model, md, report, sentences, st_sent):
+    sent_file = os.path.join(WORK, "sentences.txt")
     if not args.skip_speed:
         f32, i8 = export_onnx(model)
-        rows = ["| tool | threads | sentences/s (median of %d) | x ORT f32 | peak RSS MiB | cos to ST min / mean |"
-                % args.repeat, "|---|---|---|---|---|---|"]
+        rows = ["| tool | threads | sentences/s (median of %d) | x ORT f32 | peak RSS MiB | cos to ST min / mean | load |"
+                % args.repeat, "|---|---|---|---|---|---|---|"]
+        print("\n".join(rows), flush=True)
         speed = {}
-        for threads in [2, 1]:
-            runs = [("sentence-transformers (torch)", reference("st", model, sent_file, threads, args.repeat)),
-                    ("onnxruntime float32", reference("ort", model, sent_file, threads, args.repeat, onnx=f32)),
-                    ("onnxruntime dynamic int8", reference("ort", model, sent_file, threads, args.repeat, onnx=i8)),
-                    ("EmbeddingKit float32", ours(model, sent_file, threads, args.repeat, "float32",
-                                                  os.path.join(WORK, "speed-f32.npy"))),
-                    ("EmbeddingKit int8", ours(model, sent_file, threads, args.repeat, "int8",
-                                               os.path.join(WORK, "speed-i8.npy")))]
+        for threads in [int(t) for t in args.threads_list.split(",")]:
             base = None
-            for name, r in runs:
+            tools = [("sentence-transformers (torch)", lambda: reference("st", model, sent_file, threads, args.repeat)),
+                     ("onnxruntime float32", lambda: reference("ort", model, sent_file, threads, args.repeat, onnx=f32)),
+                     ("onnxruntime dynamic int8", lambda: reference("ort", model, sent_file, threads, args.repeat, onnx=i8)),
+                     ("EmbeddingKit float32", lambda: ours(model, sent_file, threads, args.repeat, "float32",
+                                                           os.path.join(WORK, "speed-f32.npy"))),
+                     ("EmbeddingKit int8", lambda: ours(model, sent_file, threads, args.repeat, "int8",
+                                                        os.path.join(WORK, "speed-i8.npy")))]
+            for name, run in tools:
+                r = run()
                 rate = len(sentences) / float(np.median(r["seconds"]))
+                if st_sent is None:  # the first tool is sentence-transformers: the reference
+                    st_sent = r["vectors"]
                 if name == "onnxruntime float32":
                     base = rate
                 speed[f"{name} {threads}"] = {"rate": rate, "rss": r["peakRSSMiB"], "seconds": r["seconds"]}
                 c = cosines(r["vectors"], st_sent)
-                r["row"] = (name, threads, rate, r["peakRSSMiB"], c.min(), c.mean())
-            for name, r in runs:
-                n, t, rate, rss, cmin, cmean = r["row"]
-                rows.append(f"| {n} | {t} | {rate:.1f} | {rate / base:.2f} | {rss:.0f} | {cmin:.4f} / {cmean:.4f} |")
+                ratio = f"{rate / base:.2f}" if base else "-"
+                rows.append(f"| {name} | {threads} | {rate:.1f} | {ratio} | {r['peakRSSMiB']:.0f} | "
+                            f"{c.min():.4f} / {c.mean():.4f} | {os.getloadavg()[0]:.1f} |")
+                print(rows[-1], flush=True)
         report["speed"] = speed
-        print("\n".join(rows), flush=True)
         md += [""] + rows
 
     if not args.skip_scifact:

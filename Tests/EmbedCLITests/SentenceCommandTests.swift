@@ -75,3 +75,12 @@ import Testing
     #expect(throws: (any Error).self) { try Similarity.parse(["--model", Self.model, "one"]) }
   }
 }
+
+/// The quickstart's sentence step runs on a local model and goes on without one.
+@Suite struct QuickstartSentenceStepTests {
+  @Test func runsWithTheFixtureModelAndSkipsWithoutOne() throws {
+    let steps = QuickstartSteps(outputDirectory: makeTemporaryDirectory("qs").path)
+    try steps.sentenceEmbeddingsStep(model: SentenceCommandTests.model)
+    try steps.sentenceEmbeddingsStep(model: "/no/such/model-folder")
+  }
+}

@@ -9,21 +9,29 @@ struct Quickstart: ParsableCommand {
     abstract: "A tour of EmbeddingKit on a small corpus that ships with it.",
     discussion: """
       Runs each stage of the pipeline and prints what it produced: tokens and token IDs, word \
-      vectors trained with Word2Vec and their nearest neighbours, LLM input embeddings, and a \
-      2-D plot of a few words. Output files go to --output (default ./quickstart-output), \
-      with a copy of the texts it uses, so every command it prints runs as printed from any \
-      folder. The run is seeded and single-threaded: the same answers every time.
+      vectors trained with Word2Vec and their nearest neighbours, LLM input embeddings, a 2-D \
+      plot of a few words and, when a sentence-transformers model is found locally (--model), \
+      contextual sentence vectors and a small semantic search. Output files go to --output \
+      (default ./quickstart-output), with a copy of the texts it uses, so every command it \
+      prints runs as printed from any folder. The run is seeded and single-threaded: the same \
+      answers every time.
       """)
 
   @Option(help: "Folder for the files the tour writes.")
   var output: String = "quickstart-output"
+
+  @Option(
+    help: ArgumentHelp(
+      "Sentence-transformers model folder or name for the sentence step (default: look for "
+        + "all-MiniLM-L6-v2 under $EMBEDDINGKIT_MODELS and the Hugging Face cache)."))
+  var model: String?
 
   func run() throws {
     try FileManager.default.createDirectory(
       atPath: output, withIntermediateDirectories: true)
     // Absolute, so the printed commands work from any folder.
     let folder = URL(fileURLWithPath: output).standardizedFileURL.path
-    let steps = QuickstartSteps(outputDirectory: folder)
+    let steps = QuickstartSteps(outputDirectory: folder, sentenceModel: model)
     try steps.run()
   }
 }
@@ -34,6 +42,7 @@ struct Quickstart: ParsableCommand {
 /// (`Quickstart+<Stage>.swift`) and one line here.
 struct QuickstartSteps {
   let outputDirectory: String
+  var sentenceModel: String? = nil
 
   func run() throws {
     Terminal.heading("EmbeddingKit quickstart")
@@ -59,6 +68,9 @@ struct QuickstartSteps {
 
     // 5. 2-D plot (writes <output>/plot.svg, plot.html, plot.png)
     try timed("plot") { try plotStep() }
+
+    // 6. sentence embeddings with a transformer (when a model is found locally)
+    try timed("sentences") { try sentenceEmbeddingsStep(model: sentenceModel) }
 
     print(
       "\nquickstart done in \(String(format: "%.1f", MonotonicClock.now() - start)) s "
