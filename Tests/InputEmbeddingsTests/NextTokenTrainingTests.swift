@@ -35,6 +35,22 @@ import Testing
       curve.last!.validationLoss < unigram - 0.5, "\(curve.map(\.validationLoss)) vs \(unigram)")
   }
 
+  @Test(arguments: [0, 1_000_001, Int.max])
+  func epochCountsOutOfRangeAreErrors(epochs: Int) throws {
+    // Found by `embed-bench fuzz --target cli`: Int.max epochs overflowed the step total.
+    let model = try NextTokenModel(
+      vocabularySize: 24, contextLength: 8, dimension: 8, tiedOutput: true,
+      initialStandardDeviation: 0.1, seed: 3)
+    var options = LanguageModelTrainingOptions()
+    options.contextLength = 8
+    options.epochs = epochs
+    #expect {
+      _ = try LanguageModelTrainer(
+        model: model, trainingIDs: self.syntheticIDs(300, seed: 1),
+        validationIDs: self.syntheticIDs(100, seed: 2), options: options)
+    } throws: { "\($0)".contains("epochs must be in 1...1000000") }
+  }
+
   @Test func sgdLowersTheLossToo() throws {
     let model = try NextTokenModel(
       vocabularySize: 24, contextLength: 8, dimension: 8, tiedOutput: false,
