@@ -51,6 +51,18 @@ import Testing
     } throws: { "\($0)".contains("epochs must be in 1...1000000") }
   }
 
+  @Test func absurdSizesAreOutOfMemoryNotOverflow() {
+    // Found by `embed-bench fuzz --target cli` (train-lm --dim / --context 9223372036854775807).
+    for (context, dim) in [(8, Int.max), (Int.max, 8), (Int.max, Int.max)] {
+      #expect {
+        _ = try InputEmbeddingLayer(vocabularySize: 24, contextLength: context, dimension: dim)
+      } throws: { error in
+        guard case EmbeddingError.outOfMemory = error else { return false }
+        return true
+      }
+    }
+  }
+
   @Test func sgdLowersTheLossToo() throws {
     let model = try NextTokenModel(
       vocabularySize: 24, contextLength: 8, dimension: 8, tiedOutput: false,
