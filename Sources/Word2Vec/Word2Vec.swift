@@ -115,7 +115,9 @@ public final class Word2Vec: @unchecked Sendable {
     progress: ProgressHandler? = nil, cancellation: CancellationToken? = nil
   ) throws -> TrainingSummary {
     let epochs = epochs ?? configuration.epochs
-    guard epochs >= 1 else { throw EmbeddingError.invalidArgument("epochs must be >= 1") }
+    guard epochs >= 1 && epochs <= 1_000_000 else {
+      throw EmbeddingError.invalidArgument("epochs must be in 1...1000000 (got \(epochs))")
+    }
     guard !corpora.isEmpty else { throw EmbeddingError.invalidArgument("no corpus file given") }
     if corpora.contains("-") {
       throw EmbeddingError.invalidArgument(

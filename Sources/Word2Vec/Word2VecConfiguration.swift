@@ -76,7 +76,8 @@ public struct Word2VecConfiguration: Sendable, Equatable {
     try check(alpha > 0 && alpha.isFinite, "alpha must be > 0 (got \(alpha))")
     try check(
       minAlpha >= 0 && minAlpha <= alpha, "minAlpha must be in [0, alpha] (got \(minAlpha))")
-    try check(epochs >= 1, "epochs must be >= 1 (got \(epochs))")
+    try check(
+      epochs >= 1 && epochs <= 1_000_000, "epochs must be in 1...1000000 (got \(epochs))")
     try check(threads >= 1 && threads <= 1024, "threads must be in 1...1024 (got \(threads))")
     try check(minCount >= 1, "minCount must be >= 1 (got \(minCount))")
     if let maxVocabulary {

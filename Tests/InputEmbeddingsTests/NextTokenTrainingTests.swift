@@ -35,6 +35,34 @@ import Testing
       curve.last!.validationLoss < unigram - 0.5, "\(curve.map(\.validationLoss)) vs \(unigram)")
   }
 
+  @Test(arguments: [0, 1_000_001, Int.max])
+  func epochCountsOutOfRangeAreErrors(epochs: Int) throws {
+    // Found by `embed-bench fuzz --target cli`: Int.max epochs overflowed the step total.
+    let model = try NextTokenModel(
+      vocabularySize: 24, contextLength: 8, dimension: 8, tiedOutput: true,
+      initialStandardDeviation: 0.1, seed: 3)
+    var options = LanguageModelTrainingOptions()
+    options.contextLength = 8
+    options.epochs = epochs
+    #expect {
+      _ = try LanguageModelTrainer(
+        model: model, trainingIDs: self.syntheticIDs(300, seed: 1),
+        validationIDs: self.syntheticIDs(100, seed: 2), options: options)
+    } throws: { "\($0)".contains("epochs must be in 1...1000000") }
+  }
+
+  @Test func absurdSizesAreOutOfMemoryNotOverflow() {
+    // Found by `embed-bench fuzz --target cli` (train-lm --dim / --context 9223372036854775807).
+    for (context, dim) in [(8, Int.max), (Int.max, 8), (Int.max, Int.max)] {
+      #expect {
+        _ = try InputEmbeddingLayer(vocabularySize: 24, contextLength: context, dimension: dim)
+      } throws: { error in
+        guard case EmbeddingError.outOfMemory = error else { return false }
+        return true
+      }
+    }
+  }
+
   @Test func sgdLowersTheLossToo() throws {
     let model = try NextTokenModel(
       vocabularySize: 24, contextLength: 8, dimension: 8, tiedOutput: false,

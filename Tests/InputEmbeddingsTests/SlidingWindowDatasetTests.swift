@@ -135,4 +135,15 @@ struct DatasetFixture: Decodable {
     }
     #expect(try BatchLoader(dataset: few, batchSize: 8, dropLast: false).batchCount == 1)
   }
+
+  @Test func hugeStridesAndLengthsAreHandledNotTraps() throws {
+    // Found by `embed-bench fuzz --target cli` (train-lm --stride 9223372036854775807).
+    let data = try SlidingWindowDataset(tokenIDs: Array(0..<10), maxLength: 4, stride: Int.max)
+    #expect(data.count == 1)
+    #expect(data.start(of: 0) == 0)
+    #expect(try SlidingWindowDataset(tokenIDs: Array(0..<10), maxLength: 4, stride: 5).count == 2)
+    #expect(throws: EmbeddingError.self) {
+      _ = try SlidingWindowDataset(tokenIDs: Array(0..<10), maxLength: Int.max, stride: 1)
+    }
+  }
 }

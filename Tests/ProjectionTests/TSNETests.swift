@@ -91,6 +91,17 @@ import Testing
     #expect(r.notes.first?.contains("needs at least 91 points") == true)
   }
 
+  @Test(arguments: [1e20, 9.2e18, 1e300])
+  func hugePerplexityIsLoweredNotATrap(perplexity: Double) throws {
+    // Found by `embed-bench fuzz --target cli`: the note's Int conversion trapped.
+    let (m, _) = Fixture.blobs(clusters: 2, perCluster: 5, d: 3)
+    var c = quick(.auto)
+    c.perplexity = perplexity
+    let r = try TSNE.embed(m, configuration: c)
+    #expect(r.perplexity == 3)
+    #expect(r.notes.first?.contains("points allow 3") == true)
+  }
+
   @Test(arguments: [TSNE.Method.exact, .barnesHut])
   func identicalVectorsGiveFiniteMaps(method: TSNE.Method) throws {
     // Five copies of one vector among distinct ones, and a set that is all one vector.

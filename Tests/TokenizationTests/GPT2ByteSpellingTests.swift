@@ -25,3 +25,19 @@ import Testing
     #expect(GPT2ByteSpelling.byte(of: " ") == nil)
   }
 }
+
+@Suite struct SparseRankTests {
+  @Test func aFarRankIsRejectedBeforeAllocatingForIt() {
+    // 256 byte tokens plus one at rank 9,999,999,999 (a damaged file): an error, not 80 GB.
+    var ranks: [(bytes: [UInt8], rank: Int)] = (0..<256).map { ([UInt8($0)], $0) }
+    ranks.append((Array("ab".utf8), 9_999_999_999 % Int(UInt32.max - 1)))
+    #expect {
+      _ = try BytePairEncoder(name: "x", preTokenizer: .gpt2, ranks: ranks, specialTokens: [:])
+    } throws: { "\($0)".contains("far beyond") }
+    // A small gap is fine.
+    ranks[256] = (Array("ab".utf8), 300)
+    #expect(throws: Never.self) {
+      _ = try BytePairEncoder(name: "x", preTokenizer: .gpt2, ranks: ranks, specialTokens: [:])
+    }
+  }
+}

@@ -35,6 +35,18 @@ import Testing
     }
   }
 
+  @Test func hugeEpochCountsAreRejected() throws {
+    // Found by `embed-bench fuzz --target cli` (train --epochs 9223372036854775807).
+    var c = TrainingTests.config(.skipGram)
+    c.epochs = Int.max
+    #expect(throws: EmbeddingError.self) { try c.validate() }
+    let model = try Word2Vec.train(
+      corpora: [TestCorpus.topics], configuration: TrainingTests.config(.skipGram))
+    #expect(throws: EmbeddingError.self) {
+      try model.train(corpora: [TestCorpus.topics], epochs: Int.max)
+    }
+  }
+
   @Test func hugeLearningRateIsReportedAsDivergence() throws {
     var c = TrainingTests.config(.skipGram)
     c.alpha = 1e30

@@ -50,14 +50,17 @@ public struct SlidingWindowDataset: Sendable {
     guard ids.count > maxLength else {
       throw EmbeddingError.invalidArgument(
         "the text has \(ids.count) tokens but one window of max length \(maxLength) needs "
-          + "\(maxLength + 1) (the inputs plus the next token); use a longer text or a "
+          + "\(maxLength.addingReportingOverflow(1).partialValue) (the inputs plus the next "
+          + "token); use a longer text or a "
           + "smaller max length")
     }
     self.tokenIDs = ids
     self.maxLength = maxLength
     self.stride = stride
-    // Starts 0, stride, … < n - maxLength: ceil((n - maxLength) / stride) windows.
-    count = (ids.count - maxLength + stride - 1) / stride
+    // Starts 0, stride, … < n - maxLength: ceil((n - maxLength) / stride) windows, written
+    // without `+ stride - 1` so a stride near Int.max cannot overflow (found by the fuzzer).
+    let span = ids.count - maxLength
+    count = span <= 0 ? 0 : (span - 1) / stride + 1
   }
 
   /// Index of the first token of window `index`.

@@ -14,7 +14,12 @@ public struct MemoryEstimate: Sendable, CustomStringConvertible {
   public var parts: [(name: String, bytes: Int)]
 
   /// Total bytes.
-  public var total: Int { parts.reduce(0) { $0 + $1.bytes } }
+  public var total: Int {
+    parts.reduce(0) { sum, part in
+      let (r, overflow) = sum.addingReportingOverflow(part.bytes)
+      return overflow ? Int.max : r
+    }
+  }
 
   /// Estimate for `InputEmbeddingLayer` plus one output tensor of `batchSize × contextLength`.
   ///
@@ -22,19 +27,26 @@ public struct MemoryEstimate: Sendable, CustomStringConvertible {
   public static func inputLayer(
     vocabularySize: Int, contextLength: Int, dimension: Int, batchSize: Int, training: Bool
   ) -> MemoryEstimate {
-    let f = MemoryLayout<Float>.stride
-    let v = max(0, vocabularySize)
-    let t = max(0, contextLength)
-    let c = max(0, dimension)
-    let n = max(0, batchSize) * t
+    // Saturating products: absurd sizes (a dimension of Int.max) give Int.max, which any
+    // limit rejects, instead of an overflow trap.
+    func bytes(_ factors: Int...) -> Int {
+      factors.reduce(MemoryLayout<Float>.stride) { product, x in
+        let (r, overflow) = product.multipliedReportingOverflow(by: max(0, x))
+        return overflow ? Int.max : r
+      }
+    }
+    let v = vocabularySize
+    let t = contextLength
+    let c = dimension
+    let n = batchSize
     var parts: [(String, Int)] = [
-      ("token embedding", v * c * f), ("positional embedding", t * c * f),
-      ("output tensor", n * c * f),
+      ("token embedding", bytes(v, c)), ("positional embedding", bytes(t, c)),
+      ("output tensor", bytes(n, t, c)),
     ]
     if training {
       parts += [
-        ("token gradient", v * c * f), ("positional gradient", t * c * f),
-        ("output gradient", n * c * f),
+        ("token gradient", bytes(v, c)), ("positional gradient", bytes(t, c)),
+        ("output gradient", bytes(n, t, c)),
       ]
     }
     return MemoryEstimate(parts: parts)

@@ -63,8 +63,9 @@ public final class LanguageModelTrainer {
     model: NextTokenModel, trainingIDs: [Int32], validationIDs: [Int32],
     options: LanguageModelTrainingOptions
   ) throws {
-    guard options.epochs >= 1 else {
-      throw EmbeddingError.invalidArgument("epochs must be at least 1 (got \(options.epochs))")
+    guard options.epochs >= 1 && options.epochs <= 1_000_000 else {
+      throw EmbeddingError.invalidArgument(
+        "epochs must be in 1...1000000 (got \(options.epochs))")
     }
     guard options.contextLength <= model.contextLength else {
       throw EmbeddingError.invalidArgument(
@@ -144,7 +145,9 @@ public final class LanguageModelTrainer {
     var optimizer = optimizer
     let start = MonotonicClock.now()
     let perEpoch = min(loader.batchCount, options.maximumStepsPerEpoch ?? Int.max)
-    let totalSteps = perEpoch * options.epochs
+    // Saturating: a huge epoch count must not overflow (it only sets the progress total).
+    let (product, overflow) = perEpoch.multipliedReportingOverflow(by: options.epochs)
+    let totalSteps = overflow ? Int.max : product
     let initialLoss = try validationLoss()
     try Self.checkFinite(initialLoss, what: "the held-out loss of the initial weights", step: 0)
     var curve = [

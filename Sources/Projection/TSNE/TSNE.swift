@@ -130,7 +130,7 @@ public enum TSNE {
     var perplexity = config.perplexity
     if perplexity > maxPerplexity {
       notes.append(
-        "perplexity \(format(perplexity)) needs at least \(Int((3 * perplexity).rounded(.up)) + 1) "
+        "perplexity \(format(perplexity)) needs at least \(format((3 * perplexity).rounded(.up) + 1)) "
           + "points; \(n) points allow \(format(maxPerplexity)), which is used instead")
       perplexity = maxPerplexity
     }
@@ -186,6 +186,8 @@ public enum TSNE {
   }
 
   static func format(_ x: Double) -> String {
-    x == x.rounded() ? String(Int(x)) : String(format: "%.2f", x)
+    // Int(x) only where it fits: a perplexity of 1e20 must print, not trap.
+    abs(x) < 1e15 && x == x.rounded()
+      ? String(Int(x)) : String(format: abs(x) < 1e6 ? "%.2f" : "%.3g", x)
   }
 }

@@ -54,6 +54,13 @@ final class RankTable: @unchecked Sendable {
       default: counts.long += 1
       }
     }
+    // Tables are indexed by rank, so ranks must be dense: one damaged rank such as 9999999999
+    // in a 300-token file would otherwise allocate 80 GB (the fuzzer's out-of-memory kill).
+    guard limit <= 2 * tokens.count + (1 << 16) else {
+      throw EmbeddingError.invalidArgument(
+        "the largest rank, \(limit - 1), is far beyond the \(tokens.count) tokens: ranks must "
+          + "run from 0 with few gaps (is the vocabulary file damaged?)")
+    }
     rankLimit = limit
     count = tokens.count
 

@@ -83,7 +83,8 @@ struct CLIFuzz {
     var signals: [String] = []
   }
 
-  func run(limit: Int?) throws -> Counts {
+  /// Runs every case, or a seeded random sample of `limit` cases.
+  func run(limit: Int?, seed: UInt64) throws -> Counts {
     try prepare()
     var counts = Counts()
     var all: [[String]] = []
@@ -93,7 +94,14 @@ struct CLIFuzz {
         all.append(option == "--" ? prefix + ["--", value] : prefix + [option, value])
       }
     }
-    for arguments in all.prefix(limit ?? all.count) {
+    if let limit, limit < all.count {
+      var rng = SeededGenerator(seed: seed)
+      for i in stride(from: all.count - 1, to: 0, by: -1) {
+        all.swapAt(i, Int(rng.next() % UInt64(i + 1)))
+      }
+      all = Array(all.prefix(limit))
+    }
+    for arguments in all {
       counts.runs += 1
       let process = Process()
       process.executableURL = URL(fileURLWithPath: embed)

@@ -31,7 +31,7 @@ struct FuzzBench: ParsableCommand {
   @Option(help: "Seconds before a cli run is stopped (counted as a timeout, not a failure).")
   var timeLimit: Double = 10
 
-  @Option(help: "Run only the first N cli cases.")
+  @Option(help: "Run a seeded random sample of N cli cases (default: all of them).")
   var cliLimit: Int?
 
   func run() throws {
@@ -72,7 +72,7 @@ struct FuzzBench: ParsableCommand {
       try FileManager.default.createDirectory(atPath: cliDir, withIntermediateDirectories: true)
       let start = MonotonicClock.now()
       let c = try CLIFuzz(embed: binary, directory: cliDir, timeLimit: timeLimit).run(
-        limit: cliLimit)
+        limit: cliLimit, seed: seed)
       let codes = c.exitCodes.sorted { $0.key < $1.key }.map { "exit \($0.key): \($0.value)" }
       print(
         "cli: runs \(c.runs), \(codes.joined(separator: ", ")), timeouts \(c.timeouts), "
