@@ -91,8 +91,9 @@ enum SearchPage {
       }
     }
     $("form").addEventListener("submit", search);
-    const initial = new URLSearchParams(location.search).get("q");
-    if (initial) { $("q").value = initial; search(); }
+    const params = new URLSearchParams(location.search);
+    if (params.get("mode")) $("mode").value = params.get("mode");
+    if (params.get("q")) { $("q").value = params.get("q"); search(); }
     </script>
     </body>
     </html>

@@ -24,7 +24,8 @@ struct EmbedServer: AsyncParsableCommand {
           -d '{"model": "all-MiniLM-L6-v2", "input": ["a cat", "a dog"]}'
       """)
 
-  @Option(help: "Model folder (sentence-transformers layout), or a name under $EMBEDDINGKIT_MODELS.")
+  @Option(
+    help: "Model folder (sentence-transformers layout), or a name under $EMBEDDINGKIT_MODELS.")
   var model: String?
   @Option(help: "Retrieval index (built with the same model) to serve at /v1/search and /.")
   var index: String?

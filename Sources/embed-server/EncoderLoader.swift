@@ -28,7 +28,8 @@ struct IndexSearch: SearchBackend {
 
   func search(_ query: SearchQuery) async throws -> [SearchResult] {
     guard let mode = SearchMode(rawValue: query.mode) else {
-      throw EmbeddingError.invalidArgument("mode must be hybrid, dense or bm25, got '\(query.mode)'")
+      throw EmbeddingError.invalidArgument(
+        "mode must be hybrid, dense or bm25, got '\(query.mode)'")
     }
     let hits = try await index.search(query.text, k: query.k, mode: mode, filter: query.filter)
     return hits.map {
