@@ -55,18 +55,14 @@ struct IndexInformation: AsyncParsableCommand {
     let info = try idx.info
     let spec = try idx.attribute("encoder")
     if json {
-      var object: [String: Any] = [
-        "location": info.location, "format_version": info.formatVersion,
-        "documents": info.documents, "chunks": info.chunks, "vectors": info.vectors,
-        "chunk_tokens": info.chunkTokens, "chunk_overlap": info.overlapTokens, "bytes": info.bytes,
-      ]
-      if let e = info.encoder {
-        object["encoder"] = [
-          "kind": e.kind, "name": e.name, "dimension": e.dimension, "fingerprint": e.fingerprint,
-        ]
-      }
-      if let spec { object["encoder_spec"] = spec }
-      try printJSON(object)
+      try printJSON(
+        IndexInfoJSON(
+          location: info.location, formatVersion: info.formatVersion, documents: info.documents,
+          chunks: info.chunks, vectors: info.vectors, chunkTokens: info.chunkTokens,
+          chunkOverlap: info.overlapTokens, bytes: info.bytes,
+          encoder: info.encoder.map {
+            .init(kind: $0.kind, name: $0.name, dimension: $0.dimension, fingerprint: $0.fingerprint)
+          }, encoderSpec: spec))
       return
     }
     print(
@@ -82,5 +78,33 @@ struct IndexInformation: AsyncParsableCommand {
     } else {
       print("encoder     none (BM25 only)")
     }
+  }
+}
+
+/// `embed index info --json`.
+private struct IndexInfoJSON: Encodable {
+  struct Encoder: Encodable {
+    let kind: String
+    let name: String
+    let dimension: Int
+    let fingerprint: String
+  }
+  let location: String
+  let formatVersion: Int
+  let documents: Int
+  let chunks: Int
+  let vectors: Int
+  let chunkTokens: Int
+  let chunkOverlap: Int
+  let bytes: Int
+  let encoder: Encoder?
+  let encoderSpec: String?
+
+  enum CodingKeys: String, CodingKey {
+    case location, documents, chunks, vectors, bytes, encoder
+    case formatVersion = "format_version"
+    case chunkTokens = "chunk_tokens"
+    case chunkOverlap = "chunk_overlap"
+    case encoderSpec = "encoder_spec"
   }
 }

@@ -108,11 +108,10 @@ struct Search: AsyncParsableCommand {
         try lines.write(toFile: runFile, atomically: true, encoding: .utf8)
       }
       if json {
-        try printJSON([
-          "mode": mode.rawValue, "queries": m.queries, "ndcg@10": m.ndcg10,
-          "recall@100": m.recall100,
-          "mrr@10": m.mrr10, "seconds": seconds,
-        ])
+        try printJSON(
+          RetrievalEvaluationJSON(
+            mode: mode.rawValue, queries: m.queries, ndcg10: m.ndcg10, recall100: m.recall100,
+            mrr10: m.mrr10, seconds: seconds))
       } else {
         print(
           String(
@@ -127,11 +126,9 @@ struct Search: AsyncParsableCommand {
     if json {
       try printJSON(
         hits.map {
-          [
-            "id": $0.id, "score": $0.score, "title": $0.title, "chunk": $0.chunk,
-            "chunk_index": $0.chunkIndex,
-            "matched": $0.matchedTerms, "metadata": $0.metadata,
-          ] as [String: Any]
+          HitJSON(
+            id: $0.id, score: $0.score, title: $0.title, chunk: $0.chunk,
+            chunkIndex: $0.chunkIndex, matched: $0.matchedTerms, metadata: $0.metadata)
         })
       return
     }
@@ -162,5 +159,38 @@ struct Search: AsyncParsableCommand {
     }
     let prefix = first > 12 ? "… " : ""
     return prefix + out.joined(separator: " ") + (lo < words.count ? " …" : "")
+  }
+}
+
+/// `embed search --queries --qrels --json`.
+private struct RetrievalEvaluationJSON: Encodable {
+  let mode: String
+  let queries: Int
+  let ndcg10: Double
+  let recall100: Double
+  let mrr10: Double
+  let seconds: Double
+
+  enum CodingKeys: String, CodingKey {
+    case mode, queries, seconds
+    case ndcg10 = "ndcg@10"
+    case recall100 = "recall@100"
+    case mrr10 = "mrr@10"
+  }
+}
+
+/// One result of `embed search --json`.
+private struct HitJSON: Encodable {
+  let id: String
+  let score: Double
+  let title: String
+  let chunk: String
+  let chunkIndex: Int
+  let matched: [String]
+  let metadata: [String: String]
+
+  enum CodingKeys: String, CodingKey {
+    case id, score, title, chunk, matched, metadata
+    case chunkIndex = "chunk_index"
   }
 }

@@ -32,7 +32,7 @@ struct Similarity: ParsableCommand {
     let vectors = try encoder.encode(texts, role: try model.textRole())
     let matrix = Self.cosines(vectors)
     if json {
-      try printJSON(["texts": texts, "cosine": matrix.map { $0.map(Double.init) }])
+      try printJSON(CosineMatrixJSON(texts: texts, cosine: matrix.map { $0.map(Double.init) }))
       return
     }
     let labels = texts.enumerated().map { "[\($0.offset + 1)]" }
@@ -54,4 +54,10 @@ struct Similarity: ParsableCommand {
       }
     }
   }
+}
+
+/// `embed similarity --json`.
+private struct CosineMatrixJSON: Encodable {
+  let texts: [String]
+  let cosine: [[Double]]
 }
