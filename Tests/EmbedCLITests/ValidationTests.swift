@@ -25,6 +25,21 @@ import Testing
     #expect(throws: Never.self) { try Inputs.parse(["x.txt", "--std", "0.02"]) }
   }
 
+  @Test func hugePlotCanvasIsRejected() {
+    for args in [["--height", "9223372036854775807"], ["--width", "20001"]] {
+      #expect(throws: (any Error).self, "\(args)") { try Plot.parse(["v.bin"] + args) }
+    }
+    #expect(throws: Never.self) { try Plot.parse(["v.bin", "--width", "1200"]) }
+  }
+
+  @Test func hugeMaxBytesReadsOnlyWhatTheFileHolds() throws {
+    let path = try textFile("one two three\nfour five\n")
+    let text = try TextTokenIDs(path: path, encoding: .gpt2, maxBytes: Int.max)
+    #expect(text.bytes == 24)
+    let cut = try TextTokenIDs(path: path, encoding: .gpt2, maxBytes: 16)
+    #expect(cut.bytes == 14)  // after the line break
+  }
+
   @Test func learningRatesAndFractionsAreChecked() {
     for args in [
       ["--lr", "nan"], ["--lr", "-0.1"], ["--lr", "0"], ["--weight-decay", "nan"],

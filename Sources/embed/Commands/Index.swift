@@ -61,7 +61,8 @@ struct IndexInformation: AsyncParsableCommand {
           chunks: info.chunks, vectors: info.vectors, chunkTokens: info.chunkTokens,
           chunkOverlap: info.overlapTokens, bytes: info.bytes,
           encoder: info.encoder.map {
-            .init(kind: $0.kind, name: $0.name, dimension: $0.dimension, fingerprint: $0.fingerprint)
+            .init(
+              kind: $0.kind, name: $0.name, dimension: $0.dimension, fingerprint: $0.fingerprint)
           }, encoderSpec: spec))
       return
     }

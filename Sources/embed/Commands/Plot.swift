@@ -117,6 +117,9 @@ struct Plot: ParsableCommand {
     if let top, top < 1 { throw ValidationError("--top must be at least 1") }
     if perplexity <= 0 { throw ValidationError("--perplexity must be positive") }
     if width < 200 || height < 150 { throw ValidationError("--width/--height are too small") }
+    if width > 20_000 || height > 20_000 {
+      throw ValidationError("--width/--height are at most 20000 pixels (got \(width) × \(height))")
+    }
     for spec in groupSpecs where !spec.contains("=") {
       throw ValidationError("--group \(spec): expected NAME=word,word,...")
     }

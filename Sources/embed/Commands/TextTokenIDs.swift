@@ -11,7 +11,7 @@ struct TextTokenIDs {
 
   init(path: String, encoding: EncodingName, maxBytes: Int?) throws {
     encoder = try BytePairEncoder.named(encoding)
-    var data = try Self.read(path: path, maxBytes: maxBytes.map { $0 + 1 })
+    var data = try Self.read(path: path, maxBytes: maxBytes.map { $0 == Int.max ? $0 : $0 + 1 })
     if let maxBytes, data.count > maxBytes {
       data.removeSubrange(Self.cutPoint(data, limit: maxBytes)...)
     }
@@ -31,19 +31,21 @@ struct TextTokenIDs {
     return cut
   }
 
+  /// The first `maxBytes` bytes (all of them when nil), read 1 MiB at a time so that a huge limit
+  /// allocates only what the file holds.
   private static func read(path: String, maxBytes: Int?) throws -> [UInt8] {
     guard let maxBytes else { return try ByteStream.readAll(path: path) }
     let stream = try ByteStream(path: path)
-    var result = [UInt8](repeating: 0, count: maxBytes)
-    var filled = 0
-    while filled < maxBytes {
-      let n = try result.withUnsafeMutableBytes { raw in
-        try stream.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[filled...]))
+    var result: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 1 << 20)
+    while result.count < maxBytes {
+      let want = min(chunk.count, maxBytes - result.count)
+      let n = try chunk.withUnsafeMutableBytes { raw in
+        try stream.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[..<want]))
       }
       if n == 0 { break }
-      filled += n
+      result.append(contentsOf: chunk[..<n])
     }
-    result.removeSubrange(filled...)
     return result
   }
 
