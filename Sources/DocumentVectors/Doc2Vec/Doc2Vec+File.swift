@@ -90,7 +90,7 @@ extension Doc2Vec {
   ///   not a Doc2Vec model, is truncated or damaged, or is of a newer version.
   /// - Complexity: O(file size).
   public static func load(from path: String) throws -> Doc2Vec {
-    try ModelFileReader.withFile(path: path) { reader in
+    try BinaryFileReader.withFile(path: path) { reader in
       try reader.expectTag(
         fileMagic,
         reason: "not an EmbeddingKit Doc2Vec model (no EKD2VMDL header); train one with "

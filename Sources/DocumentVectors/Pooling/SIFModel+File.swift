@@ -53,7 +53,7 @@ extension SIFModel {
   ///   not a SIF model, is truncated or damaged, or is of a newer version.
   /// - Complexity: O(file size).
   public static func load(from path: String) throws -> SIFModel {
-    try ModelFileReader.withFile(path: path) { reader in
+    try BinaryFileReader.withFile(path: path) { reader in
       try reader.expectTag(
         fileMagic,
         reason: "not an EmbeddingKit SIF model (no EKSIFMDL header); fit one with `embed sif fit`")

@@ -75,15 +75,8 @@ extension Word2Vec {
   ///   not a model file, is truncated, or is of a newer version.
   /// - Complexity: O(file size).
   public static func load(from path: String) throws -> Word2Vec {
-    let data: Data
-    do {
-      data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
-    } catch {
-      throw EmbeddingError.io(
-        path: path, reason: "cannot read the model file (\(error.localizedDescription))")
-    }
-    return try data.withUnsafeBytes { raw in
-      var reader = CheckpointReader(bytes: raw, path: path)
+    return try BinaryFileReader.withFile(path: path) { reader in
+      let raw = reader.bytes
       guard Array(try reader.bytes(8)) == checkpointMagic else {
         throw EmbeddingError.malformed(
           path: path, location: "byte 0",
@@ -178,7 +171,7 @@ extension Word2Vec {
         $0
       }) {
         let rows = matrix == weights.outputHierarchical ? max(v - 1, 1) : v
-        let block = try reader.bytes(rows * config.dimension * 4)
+        let block = Data(try reader.bytes(rows * config.dimension * 4))  // aligned copy
         block.withUnsafeBytes { b in
           weights.copy(b.bindMemory(to: Float.self).baseAddress!, into: matrix, rows: rows)
         }
@@ -219,52 +212,5 @@ extension Word2Vec {
       vocabulary: vocabulary, configuration: settings, weights: weights,
       epochsTrained: epochsTrained,
       wordsTrained: wordsTrained)
-  }
-}
-
-/// Bounds-checked little-endian reads over a model file's bytes.
-private struct CheckpointReader {
-  let bytes: UnsafeRawBufferPointer
-  let path: String
-  var offset = 0
-
-  init(bytes: UnsafeRawBufferPointer, path: String) {
-    self.bytes = bytes
-    self.path = path
-  }
-
-  mutating func bytes(_ count: Int) throws -> Data {
-    guard count >= 0, count <= bytes.count - offset else {
-      throw EmbeddingError.malformed(
-        path: path, location: "byte \(offset)",
-        reason: "the file ends early (truncated model: \(bytes.count) bytes)")
-    }
-    defer { offset += count }
-    return Data(UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + count)]))
-  }
-
-  mutating func value<T: FixedWidthInteger>() throws -> T {
-    let d = try bytes(MemoryLayout<T>.size)
-    return d.withUnsafeBytes { T(littleEndian: $0.loadUnaligned(as: T.self)) }
-  }
-
-  /// A UInt64 count that must fit in `Int`.
-  mutating func count() throws -> Int {
-    let at = offset
-    let raw: UInt64 = try value()
-    guard let n = Int(exactly: raw) else {
-      throw EmbeddingError.malformed(
-        path: path, location: "byte \(at)",
-        reason: "the count \(raw) is too large (file damaged?)")
-    }
-    return n
-  }
-
-  mutating func value() throws -> Double {
-    Double(bitPattern: try value() as UInt64)
-  }
-
-  mutating func value() throws -> Float {
-    Float(bitPattern: try value() as UInt32)
   }
 }
