@@ -100,3 +100,20 @@ package struct BinaryFileReader {
     }
   }
 }
+
+/// The writing side of `BinaryFileReader`: strings as UInt32 length + UTF-8 bytes, raw floats.
+extension AtomicFile.Writer {
+  /// Appends a UTF-8 string as UInt32 byte length + bytes.
+  package func writeString(_ string: String) throws {
+    var s = string
+    try s.withUTF8 { bytes in
+      try writeValue(UInt32(bytes.count))
+      try write(UnsafeRawBufferPointer(bytes))
+    }
+  }
+
+  /// Appends floats.
+  package func writeFloats(_ values: UnsafeBufferPointer<Float>) throws {
+    try write(UnsafeRawBufferPointer(values))
+  }
+}

@@ -50,11 +50,7 @@ extension Word2Vec {
       try out.writeValue(UInt64(wordsTrained))
       try out.writeValue(UInt64(vocabulary.count))
       for (word, count) in zip(vocabulary.words, vocabulary.counts) {
-        var w = word
-        try w.withUTF8 { bytes in
-          try out.writeValue(UInt32(bytes.count))
-          try out.write(UnsafeRawBufferPointer(bytes))
-        }
+        try out.writeString(word)
         try out.writeValue(UInt64(count))
       }
       let w = weights

@@ -1,22 +1,6 @@
 import EmbeddingCore
 import Foundation
 
-extension AtomicFile.Writer {
-  /// Appends a UTF-8 string as UInt32 byte length + bytes.
-  func writeString(_ string: String) throws {
-    var s = string
-    try s.withUTF8 { bytes in
-      try writeValue(UInt32(bytes.count))
-      try write(UnsafeRawBufferPointer(bytes))
-    }
-  }
-
-  /// Appends floats.
-  func writeFloats(_ values: UnsafeBufferPointer<Float>) throws {
-    try write(UnsafeRawBufferPointer(values))
-  }
-}
-
 /// A stable hex fingerprint of a matrix (FNV-1a 64 over its shape and float bits), so a model
 /// fitted on some vectors can tell when it is used with others.
 ///
