@@ -9,6 +9,21 @@ private func randoms(_ count: Int, seed: UInt64) -> [Float] {
   return (0..<count).map { _ in rng.nextFloat() * 2 - 1 }
 }
 
+/// An m × n output filled by `body` (NaN where it writes nothing).
+private func run(m: Int, n: Int, _ body: (UnsafeMutablePointer<Float>) -> Void) -> [Float] {
+  var y = [Float](repeating: .nan, count: m * n)
+  y.withUnsafeMutableBufferPointer { body($0.baseAddress!) }
+  return y
+}
+
+/// Every value within 2e-6 of the reference, relative to the size of its terms.
+private func expectClose(_ y: [Float], _ ref: (values: [Double], scale: [Double]), _ label: String)
+{
+  let worst =
+    y.indices.map { abs(Double(y[$0]) - ref.values[$0]) / (ref.scale[$0] + 1) }.max() ?? 0
+  #expect(worst < 2e-6, "\(label): error \(worst)")
+}
+
 /// y = act(x·Wᵀ + b) in Double, and Σ|x||w| + |b| per element (the scale of its rounding error).
 private func referenceLinear(
   _ x: [Float], m: Int, _ w: [Float], n: Int, k: Int, _ bias: [Float], gelu: Bool
@@ -47,16 +62,12 @@ private func referenceLinear(
       }
       for gelu in [false, true] {
         let ref = referenceLinear(x, m: m, w, n: n, k: k, bias, gelu: gelu)
-        var y = [Float](repeating: .nan, count: m * n)
-        y.withUnsafeMutableBufferPointer { out in
+        let y = run(m: m, n: n) { out in
           MatrixMultiply.linear(
-            x, rows: m, layer, into: out.baseAddress!, activation: gelu ? .gelu : .none,
-            threads: 2, backend: backend)
+            x, rows: m, layer, into: out, activation: gelu ? .gelu : .none, threads: 2,
+            backend: backend)
         }
-        let worst =
-          (0..<(m * n)).map { abs(Double(y[$0]) - ref.values[$0]) / (ref.scale[$0] + 1) }
-          .max() ?? 0
-        #expect(worst < 2e-6, "\(backend) m=\(m) k=\(k) n=\(n) gelu=\(gelu): error \(worst)")
+        expectClose(y, ref, "\(backend) m=\(m) k=\(k) n=\(n) gelu=\(gelu)")
       }
     }
   }
@@ -130,16 +141,12 @@ private func referenceLinear(
       let wq = layer.dequantizedWeights()
       for gelu in [false, true] {
         let ref = referenceLinear(xq, m: m, wq, n: n, k: k, bias, gelu: gelu)
-        var y = [Float](repeating: .nan, count: m * n)
-        y.withUnsafeMutableBufferPointer { out in
+        let y = run(m: m, n: n) { out in
           MatrixMultiply.linear(
-            x, rows: m, layer, into: out.baseAddress!, activation: gelu ? .gelu : .none,
-            threads: 2, backend: backend)
+            x, rows: m, layer, into: out, activation: gelu ? .gelu : .none, threads: 2,
+            backend: backend)
         }
-        let worst =
-          (0..<(m * n)).map { abs(Double(y[$0]) - ref.values[$0]) / (ref.scale[$0] + 1) }
-          .max() ?? 0
-        #expect(worst < 2e-6, "\(backend) int8 m=\(m) k=\(k) n=\(n) gelu=\(gelu): error \(worst)")
+        expectClose(y, ref, "\(backend) int8 m=\(m) k=\(k) n=\(n) gelu=\(gelu)")
       }
     }
   }
