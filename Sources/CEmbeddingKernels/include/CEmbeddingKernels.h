@@ -20,6 +20,11 @@ int ek_cpu_has_avx2(void);
 /// 1 when the CPU supports AVX-512 F, BW, VL and VNNI.
 int ek_cpu_has_avx512(void);
 
+/// Asks the CPU to start loading the cache line at `address` (a hint: never faults, any address).
+/// The BPE encoder calls it for the hash slot of the NEXT piece, so that slot's cache miss overlaps
+/// the current piece's work.
+static inline void ek_prefetch(const void *address) { __builtin_prefetch(address, 0, 3); }
+
 /// Rows per tile of each float kernel (a call takes 1...MR rows).
 #define EK_SGEMM_AVX2_MR 6
 #define EK_SGEMM_AVX512_MR 12

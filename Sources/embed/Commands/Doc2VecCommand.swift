@@ -76,8 +76,9 @@ struct Doc2VecTrain: ParsableCommand {
   @Option(help: "With --dm 1: 1 = mean of the context, 0 = sum.")
   var dmMean: Int = 1
 
-  @Option(help: "Training threads (default: all cores; 1 = reproducible).")
-  var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+  @Option(
+    help: "Training threads ($EMBEDDINGKIT_THREADS, else the number of cores; 1 = reproducible).")
+  var threads: Int = Parallelism.defaultThreads
 
   @Option(help: "Random seed.")
   var seed: UInt64 = 1
@@ -192,7 +193,7 @@ struct Doc2VecInfer: ParsableCommand {
   var minAlpha: Float?
 
   @Option(help: "Threads (results do not depend on it).")
-  var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+  var threads: Int = Parallelism.defaultThreads
 
   func run() throws {
     var all = texts

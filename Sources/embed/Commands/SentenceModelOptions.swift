@@ -10,8 +10,8 @@ struct SentenceModelOptions: ParsableArguments {
       valueName: "dir-or-name"))
   var model: String
 
-  @Option(help: "Threads (default: all cores).")
-  var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+  @Option(help: "Threads ($EMBEDDINGKIT_THREADS, else the number of cores).")
+  var threads: Int = Parallelism.defaultThreads
 
   @Option(help: "Texts per batch (batches are ragged: no padding).")
   var batchSize: Int = 32
