@@ -66,7 +66,7 @@ import Testing
   }
 
   /// Bad input lines: invalid UTF-8 is decoded with U+FFFD replacements, NUL bytes are kept as
-  /// text, a line over 1 MB is cut to its first piece, an empty line is encoded: one unit
+  /// text, a 1.1 MB line is truncated like any long text, an empty line is encoded: one unit
   /// vector per line, in order, never an error.
   @Test func encodeHandlesInvalidUTF8NulAndHugeLines() throws {
     let dir = makeTemporaryDirectory("encode-bad-input")
