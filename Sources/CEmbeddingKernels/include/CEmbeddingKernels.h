@@ -57,8 +57,19 @@ void ek_qgemm_avx512(
   int64_t ldc, const float *rowScale, const int32_t *zero, const float *colScale,
   const int32_t *colSum, const float *bias, int gelu);
 
+/// Quantises k floats to bytes: out[i] = clamp(round(x[i]·inverse + zero), 0, 255) ^ flip,
+/// rounding half to even in separate multiply and adds (equal to the portable Swift code).
+void ek_quantize_avx2(
+  const float *x, int64_t k, float inverse, float zero, int8_t *out, uint8_t flip);
+
 /// x[i] = GELU(x[i]) for n floats (AVX2 + FMA).
 void ek_gelu_avx2(float *x, int64_t n);
+
+/// x[i] = exp(x[i]) for n floats (AVX2 + FMA; about 2 ulp, 0 below −87.33, +inf above 88.37).
+void ek_exp_avx2(float *x, int64_t n);
+/// Softmax of each of `rows` rows of `width` floats in place, rows `stride` floats apart
+/// (max subtracted first; AVX2 + FMA).
+void ek_softmax_avx2(float *x, int64_t rows, int64_t width, int64_t stride);
 
 #ifdef __cplusplus
 }
