@@ -4,7 +4,7 @@ import EmbeddingKit
 /// The `embed-bench` command: benchmarks of EmbeddingKit's own code.
 ///
 /// Python anchors live in Benchmarks/.
-struct EmbedBench: ParsableCommand {
+struct EmbedBench: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "embed-bench",
     abstract: "Benchmarks of EmbeddingKit (see BENCHMARKS.md for the commands and results).",
@@ -33,8 +33,9 @@ struct EmbedBench: ParsableCommand {
       SentenceEncodeBench.self,
       // Retrieval
       HNSWBench.self,
+      StoreBench.self,
 
     ])
 }
 
-EmbedBench.main()
+await EmbedBench.main()

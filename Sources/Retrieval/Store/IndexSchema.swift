@@ -72,30 +72,3 @@ enum IndexSchema {
       ?? 0
   }
 }
-
-/// Float32 little-endian vector blobs.
-enum VectorCodec {
-  /// The bytes of `count` floats at `p`.
-  static func encode(_ p: UnsafePointer<Float>, count: Int) -> Data {
-    var data = Data(count: count * 4)
-    data.withUnsafeMutableBytes { raw in
-      for i in 0..<count {
-        raw.storeBytes(of: p[i].bitPattern.littleEndian, toByteOffset: i * 4, as: UInt32.self)
-      }
-    }
-    return data
-  }
-
-  /// Decodes a blob into `out` (which holds `count` floats); false if the length is wrong.
-  static func decode(_ data: Data, into out: UnsafeMutablePointer<Float>, count: Int) -> Bool {
-    guard data.count == count * 4 else { return false }
-    data.withUnsafeBytes { raw in
-      for i in 0..<count {
-        out[i] = Float(
-          bitPattern: UInt32(
-            littleEndian: raw.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)))
-      }
-    }
-    return true
-  }
-}
