@@ -4,6 +4,7 @@ import EmbeddingKit
 /// The `embed-bench` command: benchmarks of EmbeddingKit's own code.
 ///
 /// Python anchors live in Benchmarks/.
+@main
 struct EmbedBench: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "embed-bench",
@@ -37,5 +38,3 @@ struct EmbedBench: AsyncParsableCommand {
 
     ])
 }
-
-await EmbedBench.main()
