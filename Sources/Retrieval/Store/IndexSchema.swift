@@ -8,7 +8,8 @@ import GRDB
 /// meta(key, value)                       format_version, encoder (JSON), chunk_tokens, chunk_overlap,
 ///                                        generation (bumped by every committed batch)
 /// documents(rowid, id UNIQUE, title, text, metadata JSON, content_hash, length)
-/// chunks(rowid, doc → documents.rowid, ordinal, start, end, hash, vector BLOB float32 LE, unit length)
+/// chunks(rowid, doc → documents.rowid, ordinal, start, end, hash, vector BLOB at meta.vector_precision:
+///                                        float32 LE unless set, see VectorCodec; int8_calibration in meta)
 /// documents_fts       FTS5 over title + "\n" + text (contentless, unicode61), rowid = documents.rowid
 /// documents_fts_row   fts5vocab 'row'      (term, doc, cnt): document frequency per term
 /// documents_fts_inst  fts5vocab 'instance' (term, doc, col, offset): term frequency per document
