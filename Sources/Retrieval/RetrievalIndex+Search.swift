@@ -42,12 +42,12 @@ extension RetrievalIndex {
       return TopK.select(items, k: n)
     }
     func denseList(_ n: Int) -> ([(Int32, Double)], [Int32]) {
-      if let graph = snap.graph, let ef = parameters.ef, allowed == nil {
+      if let graph = snap.graph, let ef = parameters.ef, allowed == nil, snap.codes == nil {
         return DenseScorer.approximate(
           query: vector ?? [], snapshot: snap, graph: graph, documents: n, ef: ef)
       }
       let (scores, chunks) = DenseScorer.documentScores(
-        query: vector ?? [], snapshot: snap, allowed: allowed)
+        query: vector ?? [], snapshot: snap, allowed: allowed, rescore: parameters.rescore)
       let items = scores.indices.lazy.filter { scores[$0] > -.infinity }
         .map { (Int32($0), Double(scores[$0])) }
       return (TopK.select(items, k: n), chunks)

@@ -71,6 +71,20 @@ void ek_exp_avx2(float *x, int64_t n);
 /// (max subtracted first; AVX2 + FMA).
 void ek_softmax_avx2(float *x, int64_t rows, int64_t width, int64_t stride);
 
+/// Σ x[i]·y[i] over n floats (AVX2 + FMA).
+float ek_dot_avx2(const float *x, const float *y, int64_t n);
+/// out[j] = q · base[ids[j]] for n ids; base rows are d floats; rows are prefetched one ahead.
+void ek_dot_gather_avx2(
+  const float *q, const float *base, int64_t d, const int32_t *ids, int64_t n, float *out);
+/// Prefetches the rows ids[0..<n] of `bytes` bytes each from base into the cache.
+void ek_prefetch_rows(const void *base, int64_t bytes, const int32_t *ids, int64_t n);
+/// Σ q[i]·half(x[i]) over n values (F16C).
+float ek_dot_f16_avx2(const float *q, const uint16_t *x, int64_t n);
+/// Σ q[i]·x[i] over n int8 values.
+float ek_dot_i8_avx2(const float *q, const int8_t *x, int64_t n);
+/// Number of differing bits between two codes of `words` 64-bit words (POPCNT).
+int64_t ek_hamming_avx2(const uint64_t *a, const uint64_t *b, int64_t words);
+
 #ifdef __cplusplus
 }
 #endif

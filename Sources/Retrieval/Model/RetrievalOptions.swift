@@ -76,11 +76,18 @@ public struct SearchParameters: Sendable, Equatable, Codable {
   public var fusion: FusionParameters
   /// HNSW beam width when the index has a graph; nil searches exactly even then.
   public var ef: Int?
+  /// Binary precision: chunks taken by Hamming distance and re-scored with the float query
+  /// (0: rank by Hamming distance alone).
+  public var rescore: Int
 
   /// Creates search parameters.
-  public init(bm25: BM25Parameters = .init(), fusion: FusionParameters = .init(), ef: Int? = 128) {
+  public init(
+    bm25: BM25Parameters = .init(), fusion: FusionParameters = .init(), ef: Int? = 128,
+    rescore: Int = 100
+  ) {
     self.bm25 = bm25
     self.fusion = fusion
     self.ef = ef
+    self.rescore = rescore
   }
 }

@@ -32,6 +32,14 @@ struct IndexAdd: AsyncParsableCommand {
   @Option(help: "Tokens shared by consecutive chunks, for a new index.")
   var chunkOverlap: Int = 32
 
+  @Option(
+    help: ArgumentHelp(
+      "Stored vector precision, for a new index: float32, float16, int8 or binary.",
+      discussion:
+        "int8 calibrates an offset and scale per dimension on the first batch; binary keeps sign bits, searched by Hamming distance with the best chunks re-scored against the float query (embed search --rescore)."
+    ))
+  var precision: VectorPrecision?
+
   @Option(help: "Documents per transaction.")
   var batchSize: Int = 64
 
@@ -52,6 +60,7 @@ struct IndexAdd: AsyncParsableCommand {
       path: index, encoder: encoder,
       chunking: existed ? nil : ChunkingOptions(tokens: chunkTokens, overlap: chunkOverlap),
       create: true)
+    if let precision { try idx.setPrecision(precision) }
     if try idx.attribute("encoder") != spec.recorded {
       try idx.setAttribute("encoder", spec.recorded)
     }

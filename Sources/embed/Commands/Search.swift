@@ -4,6 +4,7 @@ import Foundation
 import Retrieval
 
 extension SearchMode: ExpressibleByArgument {}
+extension VectorPrecision: ExpressibleByArgument {}
 
 /// `embed search INDEX "query"`: dense, BM25 or hybrid search; or BEIR evaluation with --qrels.
 struct Search: AsyncParsableCommand {
@@ -64,6 +65,10 @@ struct Search: AsyncParsableCommand {
   @Option(help: "HNSW beam width, when the index has a graph.")
   var ef: Int = 128
 
+  @Option(
+    help: "Binary-precision indexes: chunks re-scored with the float query (0: Hamming only).")
+  var rescore: Int = 100
+
   @Flag(help: "Exact dense search even when the index has an HNSW graph.")
   var exact = false
 
@@ -85,7 +90,7 @@ struct Search: AsyncParsableCommand {
     let parameters = SearchParameters(
       bm25: BM25Parameters(k1: k1, b: b),
       fusion: FusionParameters(constant: rrfK, bm25Weight: 1, denseWeight: denseWeight),
-      ef: exact ? nil : ef)
+      ef: exact ? nil : ef, rescore: rescore)
 
     if queries != nil || qrels != nil {
       guard let queries, let qrels else {
