@@ -5,8 +5,10 @@ import Testing
 
 @testable import Retrieval
 
-/// "common rare": BM25 puts `rare` first (its word is rare, high idf), the bag-of-words cosine puts
-/// `common` first (four of the query's words). The fillers make "common" common.
+/// Documents on which BM25 and the bag-of-words cosine disagree for the query "common rare".
+///
+/// BM25 puts `rare` first (its word is rare: high idf); the cosine puts `common` first (four of the
+/// query's words). The fillers make "common" common.
 private let disagreeing: [RetrievalDocument] =
   [
     RetrievalDocument(id: "common", text: "common common common common"),

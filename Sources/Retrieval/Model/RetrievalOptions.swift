@@ -56,7 +56,7 @@ public struct FusionParameters: Sendable, Equatable, Codable {
   public var alpha: Double
   /// Convex: how both score lists are brought to one scale.
   public var normalization: ScoreNormalization
-  /// RRF: the rank constant (60 in Cormack et al. 2009).
+  /// RRF: the rank constant (Cormack and colleagues used 60).
   public var constant: Double
   /// RRF: weight of the BM25 list.
   public var bm25Weight: Double
