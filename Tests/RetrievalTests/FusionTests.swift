@@ -69,8 +69,9 @@ private let disagreeing: [RetrievalDocument] =
       #expect(try top(.init(method: .convex, alpha: 0, normalization: norm)) == "rare")
       #expect(try top(.init(method: .convex, alpha: 1, normalization: norm)) == "common")
     }
-    #expect(try top(.init(method: .rrf, denseWeight: 0.2)) == "rare")
-    #expect(try top(.init(method: .rrf, denseWeight: 5)) == "common")
+    // k 1: rare 1/2 + w/8 (last in dense), common 1/3 + w/2 (second in BM25, first in dense).
+    #expect(try top(.init(method: .rrf, constant: 1, denseWeight: 0.05)) == "rare")
+    #expect(try top(.init(method: .rrf, constant: 1, denseWeight: 5)) == "common")
     // Convex with alpha 1 is the dense order over all candidates.
     let hybrid = try index.rank(
       query, depth: 7, mode: .hybrid, parameters: .init(fusion: .init(method: .convex, alpha: 1)))
