@@ -77,19 +77,3 @@ extension DenseScorer {
     return (TopK.select(best.map { ($0.key, $0.value) }, k: n), chunk)
   }
 }
-
-/// Weighted reciprocal rank fusion of ranked lists of document indexes.
-enum RankFusion {
-  /// Fused scores: Σ weight / (constant + rank), rank 1-based within each list.
-  static func fuse(_ lists: [(ranking: [Int32], weight: Double)], constant: Double) -> [Int32:
-    Double]
-  {
-    var scores: [Int32: Double] = [:]
-    for list in lists {
-      for (i, d) in list.ranking.enumerated() {
-        scores[d, default: 0] += list.weight / (constant + Double(i + 1))
-      }
-    }
-    return scores
-  }
-}
