@@ -205,6 +205,7 @@ def main():
                 failed += not ok
                 print(f"{'ok  ' if ok else 'FAIL'} {name}: {detail}", flush=True)
             rss["after round 1"] = vm(args.server_pid, "VmRSS")
+        print(f"round {r + 1}: VmRSS {vm(args.server_pid, 'VmRSS'):.1f} MiB", flush=True)
     rss[f"after round {args.rounds}"] = vm(args.server_pid, "VmRSS")
     rss["peak (VmHWM)"] = vm(args.server_pid, "VmHWM")
     print("server memory, MiB: " + ", ".join(f"{k} {v:.1f}" for k, v in rss.items()))
