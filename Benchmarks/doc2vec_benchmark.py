@@ -132,7 +132,8 @@ def gensim_worker(args):
             docs.append(TaggedDocument(line.split(), [i]))
     model = Doc2Vec(
         vector_size=args.dim, window=5, min_count=args.min_count, sample=1e-3,
-        negative=5, hs=0, dm=args.dm, dbow_words=args.dbow_words, epochs=args.epochs,
+        negative=5, hs=0, dm=args.dm, dbow_words=args.dbow_words, dm_concat=args.dm_concat,
+        dm_mean=args.dm_mean, epochs=args.epochs,
         workers=args.threads, seed=1, alpha=0.025, min_alpha=0.0001)
     t = time.time()
     model.build_vocab(docs)
@@ -161,20 +162,26 @@ def train_both(args, corpus, tag, infer):
     cmd = [sys.executable, __file__, "--gensim-worker", "--corpus", corpus, "--out", base + ".g",
            "--epochs", str(args.epochs), "--threads", str(args.threads), "--dim", str(args.dim),
            "--dm", str(args.dm), "--dbow-words", str(args.dbow_words),
+           "--dm-concat", str(args.dm_concat), "--dm-mean", str(args.dm_mean),
            "--min-count", str(args.min_count)]
     for name in infer:
         cmd += ["--infer", name]
+    load = os.getloadavg()[0]
     wall, rss, out, err = peak_rss(cmd)
     g = json.loads(out.strip().splitlines()[-1])
-    g.update(wall_s=wall, rss_mib=rss)
+    g.update(wall_s=wall, rss_mib=rss, load_before=load, load_after=os.getloadavg()[0])
     # EmbeddingKit
     model = base + ".d2v"
     cmd = [args.embed, "doc2vec", "train", corpus, "-o", model, "--save-vectors", base + ".e.docs.npy",
            "--dm", str(args.dm), "--dbow-words", str(args.dbow_words), "--dim", str(args.dim),
            "--min-count", str(args.min_count)] + settings
+    if args.dm:
+        cmd += ["--dm-concat", str(args.dm_concat), "--dm-mean", str(args.dm_mean)]
+    load = os.getloadavg()[0]
     wall, rss, out, err = peak_rss(cmd)
     m = re.search(r"trained \d+ epochs in ([\d.]+) s \(read ([\d.]+) s\)", err)
-    e = {"train_s": float(m.group(1)), "read_s": float(m.group(2)), "wall_s": wall, "rss_mib": rss}
+    e = {"train_s": float(m.group(1)), "read_s": float(m.group(2)), "wall_s": wall, "rss_mib": rss,
+         "load_before": load, "load_after": os.getloadavg()[0]}
     for name in infer:
         out_npy = base + ".e." + os.path.basename(name) + ".npy"
         t = time.time()
@@ -199,6 +206,9 @@ def main():
     ap.add_argument("--dim", type=int, default=100)
     ap.add_argument("--dm", type=int, default=0)
     ap.add_argument("--dbow-words", type=int, default=0)
+    ap.add_argument("--dm-concat", type=int, default=0)
+    ap.add_argument("--dm-mean", type=int, default=1)
+    ap.add_argument("--only", choices=["scifact", "enwords1m"], help="run one corpus only")
     ap.add_argument("--min-count", type=int, default=2)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--vectors", help="Word2Vec vectors trained on en-words, for SIF vs mean")
@@ -212,7 +222,7 @@ def main():
     meta = prepare(args.work)
     report = {"gensim": gensim.__version__, "load_before": os.getloadavg(), "settings": vars(args)}
     w = args.work
-    if not args.skip_doc2vec:
+    if not args.skip_doc2vec and args.only != "enwords1m":
         g, e = train_both(args, os.path.join(w, "scifact.txt"), "scifact",
                           [os.path.join(w, "queries.txt")])
         g["ndcg10"] = ndcg10(np.load(w + "/scifact.g.docs.npy"),
@@ -220,6 +230,7 @@ def main():
         e["ndcg10"] = ndcg10(np.load(w + "/scifact.e.docs.npy"),
                              np.load(w + "/scifact.e.queries.txt.npy"), meta)
         report["scifact"] = {"gensim": g, "embeddingkit": e}
+    if not args.skip_doc2vec and args.only != "scifact":
         g, e = train_both(args, os.path.join(DATA, "corpus/en-words-1m.txt"), "enwords1m",
                           [os.path.join(w, "sts.txt")])
         g["sts_spearman"] = sts_spearman(np.load(w + "/enwords1m.g.sts.txt.npy"), meta["sts_scores"])

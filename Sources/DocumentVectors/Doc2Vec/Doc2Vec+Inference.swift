@@ -42,6 +42,7 @@ extension Doc2Vec {
     let known = SharedBuffer<Int>(count: texts.count, value: 0)
     let shared = UnsafeSendable(texts)
     let (weights, tables) = (self.weights, self.tables)
+    let (concatenated, nullWord) = (self.concatenated, self.nullWord)
     let config = configuration
     let wordConfiguration = config.wordConfiguration
     let splitter = WordSplitter(config.normalization)
@@ -64,10 +65,16 @@ extension Doc2Vec {
         var rng = SeededGenerator(seed: seed)
         let row = vector.row(0)
         for c in 0..<d { row[c] = (rng.nextFloat() - 0.5) / Float(d) }
+        // Stream 1: the draws of training must not repeat the start vector's (stream 0).
         var worker = TrainingWorker(
           weights: weights, tables: tables, configuration: wordConfiguration, seed: seed,
-          index: 0)
+          index: 1)
         worker.skipSaturated = true  // gensim's doc2vec_inner
+        let scratch = concatenated.map {
+          UnsafeMutablePointer<Float>.allocate(
+            capacity: TrainingWorker.concatenationScratchCount($0))
+        }
+        defer { scratch?.deallocate() }
         let step = (alpha - minAlpha) / Float(max(epochs - 1, 1))
         var rate = alpha
         ids.withUnsafeBufferPointer { all in
@@ -75,9 +82,16 @@ extension Doc2Vec {
             var start = 0
             while start < all.count {
               let end = min(all.count, start + config.maxDocumentWords)
-              _ = worker.train(
-                document: UnsafeBufferPointer(rebasing: all[start..<end]), vector: row,
-                mode: config.training, alpha: rate, learnWords: false, learnHidden: false)
+              let piece = UnsafeBufferPointer(rebasing: all[start..<end])
+              if let concatenated, let scratch {
+                _ = worker.trainConcatenated(
+                  document: piece, vector: row, output: concatenated, nullWord: nullWord,
+                  scratch: scratch, alpha: rate, learnWords: false, learnHidden: false)
+              } else {
+                _ = worker.train(
+                  document: piece, vector: row, mode: config.training, alpha: rate,
+                  learnWords: false, learnHidden: false)
+              }
               start = end
             }
             rate -= step
@@ -106,7 +120,8 @@ extension Doc2Vec: TextEncoder {
   public var descriptor: EncoderDescriptor {
     EncoderDescriptor(
       kind: "doc2vec", name: "doc2vec", dimension: vectorSize, fingerprint: fingerprint,
-      pooling: configuration.dm ? "pv-dm" : "pv-dbow", normalized: true)
+      pooling: configuration.dmConcat ? "pv-dm-concat" : configuration.dm ? "pv-dm" : "pv-dbow",
+      normalized: true)
   }
 
   /// Infers a unit-length vector for each text (zero rows for texts with no known word).

@@ -76,6 +76,9 @@ struct Doc2VecTrain: ParsableCommand {
   @Option(help: "With --dm 1: 1 = mean of the context, 0 = sum.")
   var dmMean: Int = 1
 
+  @Option(help: "With --dm 1: 1 = concatenate the document and window vectors (slower).")
+  var dmConcat: Int = 0
+
   @Option(help: "Training threads (default: all cores; 1 = reproducible).")
   var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
@@ -111,6 +114,7 @@ struct Doc2VecTrain: ParsableCommand {
     c.minAlpha = minAlpha
     c.dbowWords = dbowWords != 0
     c.dmMean = dmMean != 0
+    c.dmConcat = dmConcat != 0
     c.threads = threads
     c.seed = seed
     c.normalization = normalize
