@@ -195,6 +195,9 @@ struct Doc2VecInfer: ParsableCommand {
   @Option(help: "Final learning rate (default: the model's).")
   var minAlpha: Float?
 
+  @Option(help: "Seed of this inference draw (default: the model's; inference is random).")
+  var seed: UInt64?
+
   @Option(help: "Threads (results do not depend on it).")
   var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
@@ -210,7 +213,7 @@ struct Doc2VecInfer: ParsableCommand {
     let d2v = try Doc2Vec.load(from: model)
     let start = MonotonicClock.now()
     let (vectors, known) = try d2v.inferVectors(
-      all, epochs: epochs, alpha: alpha, minAlpha: minAlpha, threads: threads)
+      all, epochs: epochs, alpha: alpha, minAlpha: minAlpha, seed: seed, threads: threads)
     let seconds = MonotonicClock.now() - start
     let empty = known.filter { $0 == 0 }.count
     if empty > 0 {
