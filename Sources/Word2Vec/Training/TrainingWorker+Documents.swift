@@ -63,7 +63,7 @@ extension TrainingWorker {
       case .distributedMemory:
         cbowStep(
           contexts: b, outputs: count, rows: outputRows, labels: outputLabels, alpha: alpha,
-          learnHidden: learnHidden, updatedContexts: learnWords ? b : 1)
+          learnHidden: learnHidden, updatedContexts: learnWords ? b : 1, scaleSumError: true)
       }
     }
     return n
