@@ -51,14 +51,17 @@ public final class BertModel: Sendable {
 
   /// Encodes sequences of token ids (each with its `[CLS]` … `[SEP]`, at most
   /// `layout.maxSequenceLength` long) to pooled, optionally normalised rows, row `i` for
-  /// `tokenIDs[i]`.
+  /// `tokenIDs[i]`. `normalize` overrides the model's Normalize module (nil: follow
+  /// `layout.normalize`; false gives the raw pooled vectors, as distillation wants them).
   ///
   /// All sequences run as one ragged batch: callers bound memory by the batch they pass
   /// (activations take about `Σ lengths × (3·hidden + intermediate) × 4` bytes).
   /// - Throws: `EmbeddingError.invalidArgument` for an empty sequence, one longer than the
   ///   position table, or an id outside the vocabulary.
   /// - Complexity: O(Σ L · hidden · (hidden + intermediate) + Σ L² · hidden) per layer.
-  public func embed(tokenIDs: [[Int32]], threads: Int = 1) throws -> Matrix {
+  public func embed(tokenIDs: [[Int32]], threads: Int = 1, normalize: Bool? = nil) throws
+    -> Matrix
+  {
     let out = Matrix(rows: tokenIDs.count, columns: dimension)
     guard !tokenIDs.isEmpty else { return out }
     for (i, ids) in tokenIDs.enumerated() {
@@ -77,7 +80,7 @@ public final class BertModel: Sendable {
     TransformerKernels.pool(
       hidden.baseAddress, batch: batch, width: dimension, pooling: layout.pooling,
       into: out.baseAddress)
-    if layout.normalize {
+    if normalize ?? layout.normalize {
       for r in 0..<out.rows { _ = VectorKernels.normalize(out.rowPointer(r), dimension) }
     }
     return out

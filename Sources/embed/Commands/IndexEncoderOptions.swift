@@ -1,6 +1,7 @@
 import ArgumentParser
 import EmbeddingCore
 import Foundation
+import DocumentVectors
 import Retrieval
 import SentenceEmbeddings
 
@@ -23,7 +24,11 @@ struct IndexEncoderOptions: ParsableArguments {
     if let encoder {
       return try EncoderSpec(kind: encoder, model: model)
     }
-    if let model { return try EncoderSpec(kind: EncoderSpec.defaultModelKind, model: model) }
+    if let model {
+      let kind =
+        ShippedStaticModel.isStaticModelFile(model) ? "static" : EncoderSpec.defaultModelKind
+      return try EncoderSpec(kind: kind, model: model)
+    }
     if let indexPath, FileManager.default.fileExists(atPath: indexPath) {
       let index = try RetrievalIndex(path: indexPath, encoder: nil)
       if let text = try index.attribute("encoder"), let spec = EncoderSpec(recorded: text) {
@@ -75,7 +80,7 @@ struct EncoderSpec: Equatable {
 /// The encoders that `--encoder` can name; each case loads one `TextEncoder` type.
 enum EncoderFactory {
   /// Kinds besides `none`.
-  static let kinds: [String] = ["transformer"]
+  static let kinds: [String] = ["transformer", "static"]
 
   /// Loads an encoder of `kind` from `model` (a model folder or a name `ModelLocator` finds).
   static func load(kind: String, model: String?) throws -> any TextEncoder {
@@ -86,6 +91,9 @@ enum EncoderFactory {
           "--encoder transformer needs --model (a sentence-transformers folder)")
       }
       return try SentenceEncoder(directory: try ModelLocator.locate(model))
+    case "static":
+      // A static model file from `embed distill`; without --model, the one shipped with embed.
+      return try model.map { try StaticEncoder(path: $0) } ?? ShippedStaticModel.encoder()
     default:
       throw ValidationError("encoder '\(kind)' is not available in this build")
     }
