@@ -92,7 +92,11 @@ let package = Package(
       dependencies: ["EmbeddingCore", .product(name: "GRDB", package: "GRDB.swift")],
       swiftSettings: kernelSettings),
     .target(
-      name: "DocumentVectors", dependencies: ["EmbeddingCore", "WordEmbeddings", "Word2Vec"],
+      name: "DocumentVectors",
+      dependencies: [
+        "EmbeddingCore", "WordEmbeddings", "Word2Vec", "Tokenization", "SentenceEmbeddings",
+        "Projection",
+      ],
       swiftSettings: kernelSettings),
     .target(
       name: "EmbeddingKit",
@@ -158,7 +162,8 @@ let package = Package(
       dependencies: ["SentenceEmbeddings", "EmbeddingTestSupport"],
       resources: [.copy("Fixtures")]),
     .testTarget(
-      name: "DocumentVectorsTests", dependencies: ["DocumentVectors", "EmbeddingTestSupport"]),
+      name: "DocumentVectorsTests",
+      dependencies: ["DocumentVectors", "SentenceEmbeddings", "EmbeddingTestSupport"]),
     .testTarget(name: "ProjectionTests", dependencies: ["Projection", "EmbeddingTestSupport"]),
     .testTarget(
       name: "EmbeddingServerTests",

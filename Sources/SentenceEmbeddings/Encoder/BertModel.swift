@@ -51,7 +51,8 @@ public final class BertModel: Sendable {
 
   /// Encodes sequences of token ids (each with its `[CLS]` … `[SEP]`, at most
   /// `layout.maxSequenceLength` long) to pooled, optionally normalised rows, row `i` for
-  /// `tokenIDs[i]`.
+  /// `tokenIDs[i]`. `normalize` overrides the model's Normalize module (nil: follow
+  /// `layout.normalize`; false gives the raw pooled vectors, as distillation wants them).
   ///
   /// All sequences run as one ragged batch: callers bound memory by the batch they pass
   /// (activations take about `Σ lengths × (3·hidden + intermediate) × 4` bytes). With several
@@ -64,7 +65,9 @@ public final class BertModel: Sendable {
   /// - Throws: `EmbeddingError.invalidArgument` for an empty sequence, one longer than the
   ///   position table, or an id outside the vocabulary.
   /// - Complexity: O(Σ L · hidden · (hidden + intermediate) + Σ L² · hidden) per layer.
-  public func embed(tokenIDs: [[Int32]], threads: Int = 1, profile: ForwardProfile? = nil) throws
+  public func embed(
+    tokenIDs: [[Int32]], threads: Int = 1, normalize: Bool? = nil, profile: ForwardProfile? = nil
+  ) throws
     -> Matrix
   {
     let out = Matrix(rows: tokenIDs.count, columns: dimension)
@@ -82,14 +85,18 @@ public final class BertModel: Sendable {
     }
     let groups = SequenceSplit.groups(lengths: tokenIDs.map(\.count), threads: threads)
     if groups.count <= 1 {
-      encode(tokenIDs, into: out.baseAddress, threads: threads, profile: profile)
+      encode(
+        tokenIDs, into: out.baseAddress, threads: threads, normalize: normalize ?? layout.normalize,
+        profile: profile)
     } else {
       let rows = UnsafeSendable(out.baseAddress)
       parallelFor(groups.count, threads: groups.count) { g in
         let members = groups[g]
         let part = UnsafeMutablePointer<Float>.allocate(capacity: members.count * self.dimension)
         defer { part.deallocate() }
-        self.encode(members.map { tokenIDs[$0] }, into: part, threads: 1, profile: profile)
+        self.encode(
+          members.map { tokenIDs[$0] }, into: part, threads: 1,
+          normalize: normalize ?? self.layout.normalize, profile: profile)
         for (k, i) in members.enumerated() {
           (rows.value + i * self.dimension).update(
             from: part + k * self.dimension, count: self.dimension)
@@ -101,7 +108,7 @@ public final class BertModel: Sendable {
 
   /// Pooled (and normalised) rows of checked sequences into out: [tokenIDs.count × hidden].
   func encode(
-    _ tokenIDs: [[Int32]], into out: UnsafeMutablePointer<Float>, threads: Int,
+    _ tokenIDs: [[Int32]], into out: UnsafeMutablePointer<Float>, threads: Int, normalize: Bool,
     profile: ForwardProfile?
   ) {
     let batch = RaggedBatch(lengths: tokenIDs.map(\.count))
@@ -110,7 +117,7 @@ public final class BertModel: Sendable {
     var clock = StageClock(profile)
     TransformerKernels.pool(
       hidden.baseAddress, batch: batch, width: dimension, pooling: layout.pooling, into: out)
-    if layout.normalize {
+    if normalize {
       for r in 0..<batch.count { _ = VectorKernels.normalize(out + r * dimension, dimension) }
     }
     clock.lap(.pooling)

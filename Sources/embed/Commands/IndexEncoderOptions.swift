@@ -1,9 +1,9 @@
 import ArgumentParser
 import EmbeddingCore
+import DocumentVectors
 import Foundation
 import Retrieval
 import SentenceEmbeddings
-import DocumentVectors
 
 /// `--encoder KIND --model PATH`: which `TextEncoder` embeds chunks and queries.
 ///
@@ -25,7 +25,11 @@ struct IndexEncoderOptions: ParsableArguments {
     if let encoder {
       return try EncoderSpec(kind: encoder, model: model)
     }
-    if let model { return try EncoderSpec(kind: EncoderSpec.defaultModelKind, model: model) }
+    if let model {
+      let kind =
+        ShippedStaticModel.isStaticModelFile(model) ? "static" : EncoderSpec.defaultModelKind
+      return try EncoderSpec(kind: kind, model: model)
+    }
     if let indexPath, FileManager.default.fileExists(atPath: indexPath) {
       let index = try RetrievalIndex(path: indexPath, encoder: nil)
       if let text = try index.attribute("encoder"), let spec = EncoderSpec(recorded: text) {
@@ -83,20 +87,28 @@ struct EncoderSpec: Equatable {
 /// | sif | a SIF model (`embed sif fit`) | `PooledWordEncoder` SIF over its word vectors |
 /// | mean | a SIF model, or a word-vectors file | `PooledWordEncoder`, plain mean |
 /// | doc2vec | a Doc2Vec model (`embed doc2vec train`) | `Doc2Vec` inference |
+/// | static | a `.eks` file from `embed distill` (optional) | `StaticEncoder` |
 enum EncoderFactory {
   /// Kinds besides `none`.
-  static let kinds: [String] = ["transformer", "transformer-int8", "sif", "mean", "doc2vec"]
+  static let kinds: [String] = [
+    "transformer", "transformer-int8", "sif", "mean", "doc2vec", "static",
+  ]
 
   /// One line per kind, for --help.
   static let help = """
     transformer (a sentence-transformers folder), transformer-int8 (the same, int8 linear layers), \
     sif (a model from `embed sif fit`), mean (the mean of word vectors: a SIF model's vectors and \
     word normalisation, or a word-vectors file with text8-style words), doc2vec (a model from \
-    `embed doc2vec train`; vectors inferred)
+    `embed doc2vec train`; vectors inferred), static (a static model from `embed distill`, .eks; \
+    without --model, the one shipped with embed)
     """
 
   /// Loads an encoder of `kind` from `model` (a model folder or a name `ModelLocator` finds).
   static func load(kind: String, model: String?) throws -> any TextEncoder {
+    if kind == "static" {
+      // A static model file from `embed distill`; without --model, the one shipped with embed.
+      return try model.map { try StaticEncoder(path: $0) } ?? ShippedStaticModel.encoder()
+    }
     guard let model else {
       throw ValidationError("--encoder \(kind) needs --model (\(modelHint(kind)))")
     }
