@@ -11,7 +11,7 @@ import Tokenization
 /// ```
 public struct SentenceEncoderOptions: Sendable {
   /// Threads for the tokenizer and the encoder (default: all cores).
-  public var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+  public var threads: Int = Parallelism.defaultThreads
   /// Texts per ragged batch; memory is about `batchSize × tokens × (3·hidden + FFN) × 4` bytes.
   public var batchSize: Int = 32
   /// Keep only the first N dimensions, then renormalise to unit length (nil: all).

@@ -60,13 +60,10 @@ import Testing
     let root = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
       .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     let sources = root.appendingPathComponent("Sources")
-    // Maintained on other branches (sentence encoder, Doc2Vec/SIF, retrieval, server); their
-    // defaults are theirs to move onto Parallelism.defaultThreads.
-    let elsewhere = ["SentenceEmbeddings", "DocumentVectors", "Retrieval", "EmbeddingServer"]
     let files = try #require(FileManager.default.enumerator(atPath: sources.path))
       .compactMap { $0 as? String }.filter { $0.hasSuffix(".swift") }
     #expect(files.count > 100, "the sources were not found at \(sources.path)")
-    for file in files where !elsewhere.contains(where: { file.hasPrefix($0 + "/") }) {
+    for file in files {
       guard file != "EmbeddingCore/Parallel/Parallel.swift" else { continue }
       let text = try String(contentsOf: sources.appendingPathComponent(file), encoding: .utf8)
       #expect(!text.contains("activeProcessorCount"), "\(file) reads the core count itself")

@@ -31,7 +31,7 @@ extension Doc2Vec {
   /// - Returns: the vectors and the number of known words of each text (0: zero vector).
   public func inferVectors(
     _ texts: [String], epochs: Int? = nil, alpha: Float? = nil, minAlpha: Float? = nil,
-    seed: UInt64? = nil, threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    seed: UInt64? = nil, threads: Int = Parallelism.defaultThreads
   ) throws -> (vectors: Matrix, knownWords: [Int]) {
     let drawSeed = seed ?? configuration.seed
     let epochs = epochs ?? configuration.epochs

@@ -43,7 +43,7 @@ public struct Doc2VecConfiguration: Sendable, Equatable {
   /// and inference are about that much slower (default false).
   public var dmConcat = false
   /// `workers`: training threads (Hogwild: nondeterministic when > 1) (default active cores).
-  public var threads = ProcessInfo.processInfo.activeProcessorCount
+  public var threads = Parallelism.defaultThreads
   /// `seed` (default 1). With `threads == 1` a run is reproducible bit for bit.
   public var seed: UInt64 = 1
   /// Documents longer than this many words are trained as several pieces sharing their tag

@@ -55,7 +55,7 @@ struct Distill: ParsableCommand {
   var sourceName: String?
 
   @Option(help: "Threads (default: all cores).")
-  var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+  var threads: Int = Parallelism.defaultThreads
 
   @Option(help: "Token sequences per transformer batch.")
   var batchSize: Int = 256
