@@ -69,12 +69,7 @@ extension TrainingWorker {
     output: ConcatenatedOutput, nullWord: Int, scratch: UnsafeMutablePointer<Float>,
     alpha: Float, learnWords: Bool = true, learnHidden: Bool = true
   ) -> Int {
-    var n = 0
-    for w in words.prefix(configuration.maxSentenceLength)
-    where random32() <= tables.keepThreshold[Int(w)] {
-      sentence[n] = w
-      n += 1
-    }
+    let n = keepSubsampled(words)
     if n == 0 { return 0 }
     let window = configuration.window
     let width = output.width
