@@ -52,7 +52,7 @@ import Testing
 
   @Test func theShippedModelIsTheDefaultAndRanksByMeaning() throws {
     let encoder = try ShippedStaticModel.encoder()
-    #expect(encoder.dimension == 256)
+    #expect(encoder.dimension == 160)
     #expect(encoder.model.metadata.sourceModel == "all-MiniLM-L6-v2")
     #expect(encoder.model.rows.rows == 30522)
     let v = try encoder.encode(
@@ -62,7 +62,7 @@ import Testing
       ],
       role: .plain)
     func cos(_ i: Int, _ j: Int) -> Float {
-      VectorKernels.dot(v.rowPointer(i), v.rowPointer(j), 256)
+      VectorKernels.dot(v.rowPointer(i), v.rowPointer(j), encoder.dimension)
     }
     #expect(cos(0, 1) > cos(0, 2) + 0.1)
     let loaded = try SentenceModelOptions.parse([]).loadEncoder()

@@ -8,7 +8,7 @@ struct Encode: ParsableCommand {
     abstract: "Turn texts into sentence vectors with a sentence-transformers or a static model.",
     discussion: """
       Without --model, uses the static model shipped with embed (distilled from \
-      all-MiniLM-L6-v2 by `embed distill`: 256 dims, no download, hundreds of times faster than \
+      all-MiniLM-L6-v2 by `embed distill`: 160 dims, no download, hundreds of times faster than \
       the transformer); --model FILE.eks uses another static model. Otherwise runs a BERT-family sentence-transformers model folder (config.json, model.safetensors, \
       vocab.txt or tokenizer.json, modules.json…) in Swift and gives the vectors \
       sentence-transformers gives. Texts come from the arguments, or one per line from -f \
