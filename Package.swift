@@ -144,7 +144,8 @@ let package = Package(
     .target(name: "EmbeddingTestSupport", dependencies: ["EmbeddingCore"], path: "Tests/Support"),
 
     .testTarget(
-      name: "EmbeddingCoreTests", dependencies: ["EmbeddingCore", "EmbeddingTestSupport"]),
+      name: "EmbeddingCoreTests",
+      dependencies: ["EmbeddingCore", "CEmbeddingKernels", "EmbeddingTestSupport"]),
     .testTarget(
       name: "TokenizationTests", dependencies: ["Tokenization", "EmbeddingTestSupport"],
       resources: [.copy("Fixtures")]),

@@ -3,22 +3,16 @@ import Foundation
 
 /// Inner products and Hamming distances for vector search, on stored rows in float32, float16, int8
 /// or bits: C kernels compiled for AVX2 + FMA (+ F16C, POPCNT) where the CPU has them, else portable
-/// Swift (the same choice and `EMBEDDINGKIT_KERNELS` override as `MatrixMultiply`).
+/// Swift (the same choice and `EMBEDDINGKIT_KERNELS` override as `MatrixMultiply`). The plain float
+/// dot product of two rows is `VectorKernels.dot` (one home, same dispatch).
 ///
 /// ```swift
-/// let s = DistanceKernels.dot(q, row, 384)
+/// let s = DistanceKernels.dot(q, half: row16, 384)
 /// DistanceKernels.dotGather(q, base: x, dimension: 384, ids: ids, count: n, into: out)
 /// ```
 public enum DistanceKernels {
   /// Whether the C kernels are in use (false: the portable Swift loops).
   public static let accelerated = KernelBackend.current != .swift
-
-  /// Σ x[i]·y[i] over `n` floats.
-  /// - Complexity: O(n).
-  @inline(__always)
-  public static func dot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ n: Int) -> Float {
-    accelerated ? ek_dot_avx2(x, y, Int64(n)) : VectorKernels.dot(x, y, n)
-  }
 
   /// out[j] = q · base[ids[j]] for `count` ids (rows of `dimension` floats), prefetching ahead.
   ///
@@ -34,7 +28,7 @@ public enum DistanceKernels {
     if accelerated {
       ek_dot_gather_avx2(q, base, Int64(d), ids, Int64(count), out)
     } else {
-      for j in 0..<count { out[j] = VectorKernels.dot(q, base + Int(ids[j]) * d, d) }
+      for j in 0..<count { out[j] = VectorKernels.portableDot(q, base + Int(ids[j]) * d, d) }
     }
   }
 

@@ -1,14 +1,32 @@
+import CEmbeddingKernels
+
 /// Small SIMD kernels over `Float` rows: dot, axpy, scale, norm, normalise.
 ///
-/// Written as plain `SIMD8<Float>` arithmetic (`acc += x * y`), which vectorises at the
-/// default x86-64 target; `addProduct`/`.fma` would compile to a libm call per lane there.
-/// All functions take raw pointers and a count so hot loops avoid array bounds checks.
+/// The dot product is the one home of the float inner product: the AVX2 + FMA C kernel
+/// (`ek_dot_avx2`) where the CPU has it, else the portable `SIMD8` loop (`portableDot`); the same
+/// choice and `EMBEDDINGKIT_KERNELS=swift` override as `MatrixMultiply`. The Swift loops are plain
+/// `SIMD8<Float>` arithmetic (`acc += x * y`), which vectorises at the default x86-64 target;
+/// `addProduct`/`.fma` would compile to a libm call per lane there. All functions take raw
+/// pointers and a count so hot loops avoid array bounds checks.
 public enum VectorKernels {
-  /// Σ x[i]·y[i].
+  /// Σ x[i]·y[i]: the AVX2 + FMA C kernel when `DistanceKernels.accelerated`, else `portableDot`.
+  ///
+  /// ```
+  /// x: [n]; y: [n] → scalar
+  /// ```
+  /// - Complexity: O(n).
+  @inline(__always)
+  public static func dot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ n: Int) -> Float {
+    DistanceKernels.accelerated ? ek_dot_avx2(x, y, Int64(n)) : portableDot(x, y, n)
+  }
+
+  /// Σ x[i]·y[i] in portable `SIMD8` Swift (the fallback of `dot` on CPUs without AVX2 + FMA).
   ///
   /// - Complexity: O(n).
   @inlinable
-  public static func dot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ n: Int) -> Float {
+  public static func portableDot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ n: Int)
+    -> Float
+  {
     var i = 0
     var a0 = SIMD8<Float>()
     var a1 = SIMD8<Float>()
@@ -105,7 +123,7 @@ public enum VectorKernels {
   /// Euclidean norm √(Σ x[i]²).
   ///
   /// - Complexity: O(n).
-  @inlinable
+  @inline(__always)
   public static func norm(_ x: UnsafePointer<Float>, _ n: Int) -> Float {
     dot(x, x, n).squareRoot()
   }
@@ -113,7 +131,7 @@ public enum VectorKernels {
   /// Scales `x` to unit length and returns its original norm (a zero vector is left as it is).
   ///
   /// - Complexity: O(n).
-  @inlinable @discardableResult
+  @inline(__always) @discardableResult
   public static func normalize(_ x: UnsafeMutablePointer<Float>, _ n: Int) -> Float {
     let length = norm(x, n)
     if length > 0 { scale(x, 1 / length, n) }

@@ -1,3 +1,4 @@
+import CEmbeddingKernels
 import Testing
 
 @testable import EmbeddingCore
@@ -11,9 +12,27 @@ import Testing
     let expected = zip(x, y).reduce(Float(0)) { $0 + $1.0 * $1.1 }
     let got = VectorKernels.dot(x, y, n)
     #expect(abs(got - expected) <= 1e-5 * Float(max(n, 1)))
+    // The portable fallback (the path of CPUs without AVX2 + FMA) is checked on every CPU.
+    let portable = VectorKernels.portableDot(x, y, n)
+    #expect(abs(portable - expected) <= 1e-5 * Float(max(n, 1)))
+    #expect(abs(portable - got) <= 1e-5 * Float(max(n, 1)))
     let expectedAxpy = zip(x, y).map { 0.5 * $0 + $1 }
     y.withUnsafeMutableBufferPointer { VectorKernels.axpy(0.5, x, $0.baseAddress!, n) }
     #expect(zip(y, expectedAxpy).allSatisfy { abs($0 - $1) < 1e-6 })
+  }
+
+  @Test func dotUsesTheCKernelWhenTheCPUHasAVX2() {
+    var rng = SeededGenerator(seed: 77)
+    let n = 387
+    let x = (0..<n).map { _ in rng.nextFloat() - 0.5 }
+    let y = (0..<n).map { _ in rng.nextFloat() - 0.5 }
+    // With AVX2 + FMA (and no EMBEDDINGKIT_KERNELS=swift) dot is the C kernel, bit for bit.
+    if DistanceKernels.accelerated {
+      #expect(VectorKernels.dot(x, y, n) == ek_dot_avx2(x, y, Int64(n)))
+    } else {
+      #expect(VectorKernels.dot(x, y, n) == VectorKernels.portableDot(x, y, n))
+    }
+    #expect(DistanceKernels.accelerated == (KernelBackend.current != .swift))
   }
 
   @Test(arguments: [0, 1, 7, 8, 15, 16, 17, 100, 300])

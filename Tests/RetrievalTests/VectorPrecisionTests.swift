@@ -115,7 +115,7 @@ import Testing
       let x = (0..<n).map { _ in Float.random(in: -1...1, using: &rng) }
       let y = (0..<n).map { _ in Float.random(in: -1...1, using: &rng) }
       let ref = zip(x, y).reduce(Float(0)) { $0 + $1.0 * $1.1 }
-      #expect(abs(DistanceKernels.dot(x, y, n) - ref) < 1e-4)
+      #expect(abs(VectorKernels.dot(x, y, n) - ref) < 1e-4)
       let half = y.map { Float16($0).bitPattern }
       let refHalf = zip(x, y).reduce(Float(0)) { $0 + $1.0 * Float(Float16($1.1)) }
       #expect(abs(DistanceKernels.dot(x, half: half, n) - refHalf) < 1e-4)

@@ -28,7 +28,7 @@ enum OutputKernels {
           v += 4
         }
         while v < V {
-          out[v] = dot(xr, w + v * C, C)
+          out[v] = VectorKernels.dot(xr, w + v * C, C)
           v += 1
         }
       }
@@ -150,27 +150,6 @@ enum OutputKernels {
       s.1 += x[c] * w[C + c]
       s.2 += x[c] * w[2 * C + c]
       s.3 += x[c] * w[3 * C + c]
-      c += 1
-    }
-    return s
-  }
-
-  /// One dot product.
-  @inline(__always)
-  static func dot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ C: Int) -> Float {
-    let rx = UnsafeRawPointer(x)
-    let ry = UnsafeRawPointer(y)
-    var a = SIMD8<Float>()
-    var c = 0
-    while c + 8 <= C {
-      a +=
-        rx.loadUnaligned(fromByteOffset: c * 4, as: SIMD8<Float>.self)
-        * ry.loadUnaligned(fromByteOffset: c * 4, as: SIMD8<Float>.self)
-      c += 8
-    }
-    var s = a.sum()
-    while c < C {
-      s += x[c] * y[c]
       c += 1
     }
     return s

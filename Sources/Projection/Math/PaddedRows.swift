@@ -55,20 +55,9 @@ final class PaddedRows: @unchecked Sendable {
     return SIMD4(a0.sum(), a1.sum(), a2.sum(), a3.sum())
   }
 
-  /// Dot product of two rows.
+  /// Dot product of two rows (`VectorKernels.dot` over the padded stride; the padding is zero).
   @inline(__always)
   func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>) -> Float {
-    var acc = SIMD8<Float>()
-    let pa = UnsafeRawPointer(a)
-    let pb = UnsafeRawPointer(b)
-    var off = 0
-    let end = stride * 4
-    while off < end {
-      acc +=
-        pa.load(fromByteOffset: off, as: SIMD8<Float>.self)
-        * pb.load(fromByteOffset: off, as: SIMD8<Float>.self)
-      off += 32
-    }
-    return acc.sum()
+    VectorKernels.dot(a, b, stride)
   }
 }

@@ -73,7 +73,7 @@ public final class HNSWGraph: @unchecked Sendable {
   }
 
   @inline(__always) func score(_ q: UnsafePointer<Float>, _ node: Int32) -> Float {
-    DistanceKernels.dot(q, vectors.rowPointer(Int(node)), vectors.columns)
+    VectorKernels.dot(q, vectors.rowPointer(Int(node)), vectors.columns)
   }
 
   /// Calls `body` with the node's links on an upper layer (≥ 1).

@@ -147,7 +147,7 @@ public final class HNSWSearcher: @unchecked Sendable {
   )] {
     guard graph.entry >= 0, k > 0 else { return [] }
     var ep = graph.entry
-    var epScore = DistanceKernels.dot(
+    var epScore = VectorKernels.dot(
       query, graph.vectors.rowPointer(Int(ep)), graph.vectors.columns)
     if graph.maxLevel > 0 {
       for layer in stride(from: graph.maxLevel, to: 0, by: -1) {

@@ -38,6 +38,6 @@ enum BinaryScorer {
         (Int32($0), -Double(hamming[$0]))
       }, k: rescore)
     for r in 0..<vectors.rows where hamming[r] != Int32.max { out[r] -= 3 }
-    for (r, _) in best { out[Int(r)] = DistanceKernels.dot(q, vectors.rowPointer(Int(r)), d) }
+    for (r, _) in best { out[Int(r)] = VectorKernels.dot(q, vectors.rowPointer(Int(r)), d) }
   }
 }

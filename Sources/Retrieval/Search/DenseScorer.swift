@@ -33,7 +33,7 @@ enum DenseScorer {
         let lo = bi * block
         let hi = min(rows, lo + block)
         for r in lo..<hi {
-          rowScores.base[r] = DistanceKernels.dot(qs.value, vectors.rowPointer(r), d)
+          rowScores.base[r] = VectorKernels.dot(qs.value, vectors.rowPointer(r), d)
         }
       }
     }

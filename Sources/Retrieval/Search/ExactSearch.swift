@@ -24,7 +24,7 @@ public enum ExactSearch {
     let d = base.columns
     var p = UnsafePointer(base.baseAddress)
     for r in 0..<base.rows {
-      let s = DistanceKernels.dot(query, p, d)
+      let s = VectorKernels.dot(query, p, d)
       if heap.count < k {
         heap.push(s, Int32(r))
       } else if s > heap.topScore {
