@@ -2,7 +2,7 @@ import EmbeddingCore
 import Foundation
 
 /// Exact inner-product search over unit rows, one thread: one query at a time with the SIMD dot
-/// kernel, or a batch of queries through the GEMM kernels.
+/// kernel, or a batch of queries through the GEMM micro-kernels with a fused top-k.
 ///
 /// ```swift
 /// let top = ExactSearch.search(q, base: x, k: 10)                // [(node, score)], best first
@@ -12,7 +12,7 @@ public enum ExactSearch {
   /// The `k` rows of `base` with the highest inner product with `query`, best first.
   ///
   /// ```
-  /// query: [d]; base: [n × d] → scores [n] (streamed) → top k
+  /// query: [d]; base: [n × d] → scores of 256 rows at a time (`VectorKernels.dot`) → top k
   /// ```
   /// - Complexity: O(n · d + n · log k).
   public static func search(_ query: UnsafePointer<Float>, base: Matrix, k: Int) -> [(
@@ -22,57 +22,90 @@ public enum ExactSearch {
     var heap = ScoreHeap(max: false, capacity: k + 1)
     defer { heap.deallocate() }
     let d = base.columns
-    var p = UnsafePointer(base.baseAddress)
-    for r in 0..<base.rows {
-      let s = VectorKernels.dot(query, p, d)
-      if heap.count < k {
-        heap.push(s, Int32(r))
-      } else if s > heap.topScore {
-        heap.pop()
-        heap.push(s, Int32(r))
+    let block = 256
+    let scores = UnsafeMutablePointer<Float>.allocate(capacity: block)
+    defer { scores.deallocate() }
+    var threshold = -Float.infinity
+    var r0 = 0
+    while r0 < base.rows {
+      let rn = min(block, base.rows - r0)
+      var p = UnsafePointer(base.rowPointer(r0))
+      for j in 0..<rn {
+        scores[j] = VectorKernels.dot(query, p, d)
+        p += d
       }
-      p += d
+      threshold = offer(scores, count: rn, firstRow: r0, to: &heap, k: k, threshold: threshold)
+      r0 += rn
     }
     return heap.sortedBestFirst().map { ($0.node, $0.score) }
   }
 
-  /// The `k` best rows of `base` for each row of `queries`, best first; scores come from GEMM
-  /// on blocks of `block` base rows (so the score matrix stays in cache).
+  /// The `k` best rows of `base` for each row of `queries`, best first: a blocked GEMM of queries ×
+  /// base rows (`MatrixMultiply.innerProductTiles`, base blocks sized for L2) with a fused top-k per
+  /// query (a heap of k and a threshold that skips 8 scores at a time while they cannot enter it).
   ///
   /// ```
-  /// queries: [m × d]; base: [n × d] → per block S[m × block] = Q · X[block]ᵀ → m heaps of k
+  /// queries: [m × d]; base: [n × d] → tiles S[≤6 × block] = Q[tile] · X[block]ᵀ (in L1) → m heaps of k
   /// ```
-  /// - Complexity: O(m · n · d + m · n · log k).
-  public static func search(queries: Matrix, base: Matrix, k: Int, block: Int = 4096) -> [[(
+  /// - Parameter block: base rows per block (0: sized for L2 by `innerProductBlockRows`).
+  /// - Complexity: O(m · n · d + m · n) time, O(m · k + block · d) memory.
+  public static func search(queries: Matrix, base: Matrix, k: Int, block: Int = 0) -> [[(
     node: Int32, score: Float
   )]] {
     let m = queries.rows
     guard k > 0, base.rows > 0, m > 0 else { return Array(repeating: [], count: m) }
-    let d = base.columns
-    let b = max(64, block)
-    var heaps = (0..<m).map { _ in ScoreHeap(max: false, capacity: k + 1) }
-    let scores = UnsafeMutablePointer<Float>.allocate(capacity: m * b)
-    defer { scores.deallocate() }
-    var lo = 0
-    while lo < base.rows {
-      let n = min(b, base.rows - lo)
-      MatrixMultiply.gemm(
-        m: m, n: n, k: d, a: queries.baseAddress, lda: d, b: base.rowPointer(lo), ldb: d,
-        transposeB: true, c: scores, ldc: n)
-      for i in 0..<m {
-        let row = scores + i * n
-        var h = heaps[i]
-        var threshold = h.count < k ? -Float.infinity : h.topScore
-        for j in 0..<n where row[j] > threshold {
-          if h.count == k { h.pop() }
-          h.push(row[j], Int32(lo + j))
-          if h.count == k { threshold = h.topScore }
-        }
-        heaps[i] = h
-      }
-      lo += n
+    let heaps = UnsafeMutablePointer<ScoreHeap>.allocate(capacity: m)
+    heaps.initialize(from: (0..<m).map { _ in ScoreHeap(max: false, capacity: k + 1) }, count: m)
+    let thresholds = UnsafeMutablePointer<Float>.allocate(capacity: m)
+    thresholds.initialize(repeating: -.infinity, count: m)
+    defer {
+      for i in 0..<m { heaps[i].deallocate() }
+      heaps.deinitialize(count: m)
+      heaps.deallocate()
+      thresholds.deallocate()
     }
-    defer { for h in heaps { h.deallocate() } }
-    return heaps.map { $0.sortedBestFirst().map { ($0.node, $0.score) } }
+    MatrixMultiply.innerProductTiles(
+      queries: queries.baseAddress, count: m, base: base.baseAddress, rows: base.rows,
+      dimension: base.columns, blockRows: block
+    ) { q0, qn, r0, rn, scores, stride in
+      for i in 0..<qn {
+        thresholds[q0 + i] = offer(
+          scores + i * stride, count: rn, firstRow: r0, to: &heaps[q0 + i], k: k,
+          threshold: thresholds[q0 + i])
+      }
+    }
+    return (0..<m).map { heaps[$0].sortedBestFirst().map { ($0.node, $0.score) } }
+  }
+
+  /// Offers scores[0..<count] (rows firstRow...) to a min-heap of at most k; returns the new
+  /// threshold (the heap's worst score once it holds k, else −∞).
+  @inline(__always)
+  static func offer(
+    _ scores: UnsafePointer<Float>, count: Int, firstRow: Int, to heap: inout ScoreHeap, k: Int,
+    threshold: Float
+  ) -> Float {
+    var t = threshold
+    var j = 0
+    let raw = UnsafeRawPointer(scores)
+    while j < count {
+      if j + 8 <= count {
+        let v = raw.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self)
+        if !any(v .> SIMD8(repeating: t)) {
+          j += 8
+          continue
+        }
+      }
+      let end = min(count, j + 8)
+      while j < end {
+        let s = scores[j]
+        if s > t {
+          if heap.count == k { heap.pop() }
+          heap.push(s, Int32(firstRow + j))
+          if heap.count == k { t = heap.topScore }
+        }
+        j += 1
+      }
+    }
+    return t
   }
 }

@@ -1,0 +1,43 @@
+import Testing
+
+@testable import EmbeddingCore
+
+@Suite struct InnerProductTilesTests {
+  /// Every (query, row) pair is visited exactly once, with the score `gemm` computes for it, on
+  /// every backend the CPU runs; sizes cover partial panels, partial query tiles and k-blocking.
+  @Test(arguments: KernelBackend.supported)
+  func tilesCoverEveryPairWithGemmScores(backend: KernelBackend) {
+    var rng = SeededGenerator(seed: 31)
+    for (m, n, d, block) in [(13, 100, 131, 32), (1, 257, 384, 0), (7, 31, 8, 64), (6, 64, 1, 33)] {
+      let q = (0..<(m * d)).map { _ in rng.nextFloat() - 0.5 }
+      let x = (0..<(n * d)).map { _ in rng.nextFloat() - 0.5 }
+      var want = [Float](repeating: 0, count: m * n)
+      want.withUnsafeMutableBufferPointer { c in
+        MatrixMultiply.gemm(
+          m: m, n: n, k: d, alpha: 1, a: q, lda: d, b: x, ldb: d, transposeB: true, beta: 0,
+          c: c.baseAddress!, ldc: n, backend: backend)
+      }
+      var got = [Float](repeating: .nan, count: m * n)
+      var visits = [Int](repeating: 0, count: m * n)
+      MatrixMultiply.innerProductTiles(
+        queries: q, count: m, base: x, rows: n, dimension: d, blockRows: block, backend: backend
+      ) { q0, qn, r0, rn, scores, stride in
+        #expect(qn >= 1 && rn >= 1 && stride >= rn)
+        for i in 0..<qn {
+          for j in 0..<rn {
+            got[(q0 + i) * n + r0 + j] = scores[i * stride + j]
+            visits[(q0 + i) * n + r0 + j] += 1
+          }
+        }
+      }
+      #expect(visits.allSatisfy { $0 == 1 }, "m \(m) n \(n) d \(d)")
+      #expect(zip(got, want).allSatisfy { abs($0 - $1) <= 1e-5 }, "m \(m) n \(n) d \(d)")
+    }
+  }
+
+  @Test func blockRowsFitTheBudget() {
+    #expect(MatrixMultiply.innerProductBlockRows(dimension: 384) == 256)
+    #expect(MatrixMultiply.innerProductBlockRows(dimension: 100_000) == 32)
+    #expect(MatrixMultiply.innerProductBlockRows(dimension: 1) == 2048)
+  }
+}
