@@ -32,6 +32,36 @@ public enum DistanceKernels {
     }
   }
 
+  /// out[j] = q · base[ids[j]] for `count` ids, rows stored as IEEE half floats (bit patterns).
+  ///
+  /// ```
+  /// q: [d] float; base: [rows × d] half; ids: [count]; out: [count]
+  /// ```
+  /// - Complexity: O(count · dimension).
+  @inline(__always)
+  public static func dotGather(
+    _ q: UnsafePointer<Float>, half base: UnsafePointer<UInt16>, dimension d: Int,
+    ids: UnsafePointer<Int32>, count: Int, into out: UnsafeMutablePointer<Float>
+  ) {
+    if accelerated {
+      ek_dot_gather_f16_avx2(q, base, Int64(d), ids, Int64(count), out)
+    } else {
+      for j in 0..<count { out[j] = dot(q, half: base + Int(ids[j]) * d, d) }
+    }
+  }
+
+  /// out[i] = Float16(x[i]).bitPattern for `n` floats (round to nearest even).
+  /// - Complexity: O(n).
+  public static func toHalf(
+    _ x: UnsafePointer<Float>, into out: UnsafeMutablePointer<UInt16>, _ n: Int
+  ) {
+    if accelerated {
+      ek_f32_to_f16_avx2(x, out, Int64(n))
+    } else {
+      for i in 0..<n { out[i] = Float16(x[i]).bitPattern }
+    }
+  }
+
   /// Hints the cache to load rows `ids[0..<count]` (`rowBytes` each) of `base`.
   @inline(__always)
   public static func prefetch(

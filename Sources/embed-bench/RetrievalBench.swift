@@ -44,6 +44,18 @@ struct HNSWBench: ParsableCommand {
   @Option(help: "Use only the first N base vectors (0: all).")
   var rows: Int = 0
 
+  @Option(help: "Base rows per block of the batched exact search (0: sized for L2).")
+  var exactBlock: Int = 0
+
+  @Flag(help: "Also sweep ef with the float16 walk (float32 re-scoring of the beam).")
+  var half = false
+
+  @Option(help: "Times the batched exact search is timed.")
+  var exactRepeats: Int = 1
+
+  @Option(help: "Threads for the HNSW build (searches and exact search use one).")
+  var threads: Int = 1
+
   func run() throws {
     let all = try NumpyArrayFile.read(path: base)
     let x = rows > 0 && rows < all.rows ? Matrix(rows: rows, columns: all.columns) : all
@@ -55,16 +67,21 @@ struct HNSWBench: ParsableCommand {
     emit(["tool": "embeddingkit", "method": "kernels", "accelerated": DistanceKernels.accelerated])
 
     // Exact search, one thread: the batch (GEMM) gives the ground truth; then one query at a time.
-    let t0 = MonotonicClock.now()
-    let truth = ExactSearch.search(queries: q, base: x, k: k).map { Set($0.map(\.node)) }
-    let batchSeconds = MonotonicClock.now() - t0
-    emit([
-      "tool": "embeddingkit", "method": "exact-batch", "n": x.rows, "d": d, "queries": q.rows,
-      "qps": Double(q.rows) / batchSeconds,
-    ])
+    var truth: [Set<Int32>] = []
+    for _ in 0..<max(1, exactRepeats) {
+      let t0 = MonotonicClock.now()
+      let c0 = cpuSeconds()
+      let found = ExactSearch.search(queries: q, base: x, k: k, block: exactBlock)
+      emitBatch(
+        seconds: MonotonicClock.now() - t0, cpu: cpuSeconds() - c0, rows: x.rows, d: d,
+        queries: q.rows)
+      truth = found.map { Set($0.map(\.node)) }
+    }
+
     let single = exactQueries > 0 ? min(exactQueries, q.rows) : q.rows
     var agree = 0
     let t1 = MonotonicClock.now()
+    let c1 = cpuSeconds()
     for i in 0..<single {
       agree +=
         ExactSearch.search(q.rowPointer(i), base: x, k: k).filter {
@@ -72,9 +89,11 @@ struct HNSWBench: ParsableCommand {
         }.count
     }
     let singleSeconds = MonotonicClock.now() - t1
+    let singleCPU = cpuSeconds() - c1
     emit([
       "tool": "embeddingkit", "method": "exact", "n": x.rows, "d": d, "queries": single,
-      "qps": Double(single) / singleSeconds, "agreement": Double(agree) / Double(single * k),
+      "qps": Double(single) / singleSeconds, "cpu_qps": Double(single) / singleCPU,
+      "agreement": Double(agree) / Double(single * k),
     ])
 
     if precision {
@@ -91,27 +110,66 @@ struct HNSWBench: ParsableCommand {
     if noHNSW { return }
 
     let tb = MonotonicClock.now()
+    let cb = cpuSeconds()
     let graph = HNSWGraph(vectors: x, m: m, efConstruction: efConstruction)
-    graph.build()
+    graph.build(threads: threads)
     let buildSeconds = MonotonicClock.now() - tb
     emit([
       "tool": "embeddingkit", "method": "hnsw-build", "m": m, "ef_construction": efConstruction,
-      "seconds": buildSeconds, "link_bytes": graph.linkBytes, "vector_bytes": x.rows * d * 4,
+      "threads": threads, "seconds": buildSeconds, "cpu_seconds": cpuSeconds() - cb,
+      "link_bytes": graph.linkBytes,
+      "vector_bytes": x.rows * d * 4,
     ])
     let searcher = graph.makeSearcher()
-    for e in ef.split(separator: ",").compactMap({ Int($0) }) {
+    let efs = ef.split(separator: ",").compactMap { Int($0) }
+    sweep(graph, searcher, q, truth, efs, method: "hnsw")
+    if half {
+      let th = MonotonicClock.now()
+      graph.addHalfPrecisionCopy()
+      emit([
+        "tool": "embeddingkit", "method": "hnsw-f16-copy", "seconds": MonotonicClock.now() - th,
+        "half_bytes": graph.halfBytes,
+      ])
+      sweep(graph, searcher, q, truth, efs, method: "hnsw-f16")
+    }
+  }
+
+  /// Searches every query one at a time at each ef; prints recall@k and queries/s.
+  private func sweep(
+    _ graph: HNSWGraph, _ searcher: HNSWSearcher, _ q: Matrix, _ truth: [Set<Int32>], _ efs: [Int],
+    method: String
+  ) {
+    for e in efs {
       var found: [[(node: Int32, score: Float)]] = []
       found.reserveCapacity(q.rows)
       let ts = MonotonicClock.now()
+      let cs = cpuSeconds()
       for i in 0..<q.rows { found.append(searcher.search(graph, q.rowPointer(i), k: k, ef: e)) }
       let seconds = MonotonicClock.now() - ts
+      let cpu = cpuSeconds() - cs
       var hits = 0
       for i in 0..<q.rows { for f in found[i] where truth[i].contains(f.node) { hits += 1 } }
       emit([
-        "tool": "embeddingkit", "method": "hnsw", "ef": e,
+        "tool": "embeddingkit", "method": method, "ef": e,
         "recall": Double(hits) / Double(q.rows * k), "qps": Double(q.rows) / seconds,
+        "cpu_qps": Double(q.rows) / cpu,
       ])
     }
+  }
+
+  private func emitBatch(seconds: Double, cpu: Double, rows: Int, d: Int, queries: Int) {
+    emit([
+      "tool": "embeddingkit", "method": "exact-batch", "n": rows, "d": d, "queries": queries,
+      "qps": Double(queries) / seconds, "cpu_qps": Double(queries) / cpu,
+      "block": exactBlock > 0 ? exactBlock : MatrixMultiply.innerProductBlockRows(dimension: d),
+    ])
+  }
+
+  /// CPU seconds used by this process (all threads): under load, the fair clock.
+  private func cpuSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
   }
 
   private func emit(_ object: [String: Any]) {

@@ -80,6 +80,11 @@ void ek_dot_gather_avx2(
 void ek_prefetch_rows(const void *base, int64_t bytes, const int32_t *ids, int64_t n);
 /// Σ q[i]·half(x[i]) over n values (F16C).
 float ek_dot_f16_avx2(const float *q, const uint16_t *x, int64_t n);
+/// out[j] = q · half(base[ids[j]]) for n ids; base rows are d half floats; rows prefetched one ahead.
+void ek_dot_gather_f16_avx2(
+  const float *q, const uint16_t *base, int64_t d, const int32_t *ids, int64_t n, float *out);
+/// out[i] = half(x[i]) for n floats, round to nearest even (F16C).
+void ek_f32_to_f16_avx2(const float *x, uint16_t *out, int64_t n);
 /// Σ q[i]·x[i] over n int8 values.
 float ek_dot_i8_avx2(const float *q, const int8_t *x, int64_t n);
 /// Number of differing bits between two codes of `words` 64-bit words (POPCNT).

@@ -16,7 +16,7 @@ extension HNSWGraph {
     var out = Data(Self.magic)
     func put(_ v: Int32) { withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) } }
     for v in [m, efConstruction, count, vectors.columns, Int(entry), maxLevel] { put(Int32(v)) }
-    levels.withUnsafeBytes { out.append(contentsOf: $0.prefix(count)) }
+    out.append(contentsOf: UnsafeRawBufferPointer(start: levels, count: count))
     let stride = m0 + 1
     out.append(contentsOf: (0..<count).map { UInt8(level0[$0 * stride]) })
     var links = [Int32](repeating: Int32(-1).littleEndian, count: count * m0)
@@ -26,9 +26,10 @@ extension HNSWGraph {
     }
     links.withUnsafeBytes { out.append(contentsOf: $0) }
     for node in 0..<count where levels[node] > 0 {
-      for layer in upper[node] {
-        put(Int32(layer.count))
-        for id in layer { put(id) }
+      for layer in 1...Int(levels[node]) {
+        let row = upperRow(Int32(node), layer: layer)!
+        put(row[0])
+        for j in 0..<Int(row[0]) { put(row[1 + j]) }
       }
     }
     return out
@@ -52,7 +53,12 @@ extension HNSWGraph {
     let graph = HNSWGraph(vectors: vectors, m: m, efConstruction: efc)
     let m0 = graph.m0
     guard offset + count * 2 + count * m0 * 4 <= bytes.count else { return nil }
-    for i in 0..<count { graph.levels[i] = Int8(bitPattern: bytes[offset + i]) }
+    for i in 0..<count {
+      let level = Int8(bitPattern: bytes[offset + i])
+      guard level >= 0, level <= 30 else { return nil }
+      graph.levels[i] = level
+    }
+    graph.allocateUpperLinks()
     offset += count
     let stride = m0 + 1
     for i in 0..<count {
@@ -71,17 +77,15 @@ extension HNSWGraph {
       }
     }
     for node in 0..<count where graph.levels[node] > 0 {
-      var layers: [[Int32]] = []
-      for _ in 0..<Int(graph.levels[node]) {
-        guard let n = int(), n >= 0, n <= m * 4 else { return nil }
-        var ids: [Int32] = []
-        for _ in 0..<n {
+      for layer in 1...Int(graph.levels[node]) {
+        let row = graph.upperRow(Int32(node), layer: layer)!
+        guard let n = int(), n >= 0, n <= graph.m else { return nil }
+        for j in 0..<n {
           guard let v = int(), v >= 0, v < count else { return nil }
-          ids.append(Int32(v))
+          row[1 + j] = Int32(v)
         }
-        layers.append(ids)
+        row[0] = Int32(n)
       }
-      graph.upper[node] = layers
     }
     graph.entry = Int32(entry)
     graph.maxLevel = maxLevel
