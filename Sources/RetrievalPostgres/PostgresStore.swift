@@ -39,6 +39,14 @@ public actor PostgresStore: RetrievalStore {
     _ = try await open()
   }
 
+  deinit {
+    // PostgresNIO asserts that a connection is closed before it goes away.
+    if let connection {
+      let future: EventLoopFuture<Void> = connection.close()
+      _ = future
+    }
+  }
+
   /// The open connection, connecting again when the last one closed.
   func open() async throws(EmbeddingError) -> PostgresConnection {
     if let connection, !connection.isClosed { return connection }

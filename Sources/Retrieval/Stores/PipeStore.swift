@@ -94,7 +94,12 @@ public final class PipeStore: RetrievalStore, @unchecked Sendable {
           throw .io(path: location, reason: "the store program sent an unreadable answer: \(error)")
         }
       }
-      let chunk = output.availableData
+      var bytes = [UInt8](repeating: 0, count: 65_536)
+      var n = 0
+      repeat {
+        n = bytes.withUnsafeMutableBytes { read(output.fileDescriptor, $0.baseAddress, $0.count) }
+      } while n < 0 && errno == EINTR
+      let chunk = Data(bytes.prefix(max(0, n)))
       if chunk.isEmpty {
         finished = true
         process.waitUntilExit()
