@@ -33,6 +33,11 @@ let package = Package(
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    // Library: Heap (BPE trainer's merge queue), atomics (counters, flags), SHA-256 (vocabulary
+    // checks). swift-crypto 3.x or 4.x: the server's dependencies already pin 4.x.
+    .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+    .package(url: "https://github.com/apple/swift-atomics.git", from: "1.3.0"),
+    .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
     // Server only (EmbeddingServer, embed-server): never a dependency of `embed` or EmbeddingKit.
     .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
@@ -54,17 +59,29 @@ let package = Package(
     // attributes, chosen at run time by CPU detection (no compiler flags needed).
     .target(name: "CEmbeddingKernels", path: "Sources/CEmbeddingKernels"),
     .target(
-      name: "EmbeddingCore", dependencies: ["CZlib", "CLZMA", "CEmbeddingKernels"],
+      name: "EmbeddingCore",
+      dependencies: [
+        "CZlib", "CLZMA", "CEmbeddingKernels", .product(name: "Atomics", package: "swift-atomics"),
+      ],
       swiftSettings: kernelSettings),
     .target(
-      name: "Tokenization", dependencies: ["EmbeddingCore"], resources: [.copy("Resources")],
-      swiftSettings: kernelSettings),
+      name: "Tokenization",
+      dependencies: [
+        "EmbeddingCore", "CEmbeddingKernels", .product(name: "Atomics", package: "swift-atomics"),
+        .product(name: "HeapModule", package: "swift-collections"),
+        .product(name: "Crypto", package: "swift-crypto"),
+      ],
+      resources: [.copy("Resources")], swiftSettings: kernelSettings),
     .target(
       name: "WordEmbeddings", dependencies: ["EmbeddingCore"], swiftSettings: kernelSettings),
     // Header-only C helper (a cache prefetch hint) for the Word2Vec training loop.
     .target(name: "CWord2VecSupport", path: "Sources/CWord2VecSupport"),
     .target(
-      name: "Word2Vec", dependencies: ["EmbeddingCore", "WordEmbeddings", "CWord2VecSupport"],
+      name: "Word2Vec",
+      dependencies: [
+        "EmbeddingCore", "WordEmbeddings", "CWord2VecSupport",
+        .product(name: "Atomics", package: "swift-atomics"),
+      ],
       swiftSettings: kernelSettings),
     .target(
       name: "InputEmbeddings", dependencies: ["EmbeddingCore", "Tokenization", "WordEmbeddings"],
@@ -93,7 +110,11 @@ let package = Package(
     .executableTarget(
       name: "embed-postgres", dependencies: ["Retrieval", "RetrievalPostgres"]),
     .target(
-      name: "DocumentVectors", dependencies: ["EmbeddingCore", "WordEmbeddings", "Word2Vec"],
+      name: "DocumentVectors",
+      dependencies: [
+        "EmbeddingCore", "WordEmbeddings", "Word2Vec", "Tokenization", "SentenceEmbeddings",
+        "Projection",
+      ],
       swiftSettings: kernelSettings),
     .target(
       name: "EmbeddingKit",
@@ -159,7 +180,8 @@ let package = Package(
       dependencies: ["SentenceEmbeddings", "EmbeddingTestSupport"],
       resources: [.copy("Fixtures")]),
     .testTarget(
-      name: "DocumentVectorsTests", dependencies: ["DocumentVectors", "EmbeddingTestSupport"]),
+      name: "DocumentVectorsTests",
+      dependencies: ["DocumentVectors", "SentenceEmbeddings", "EmbeddingTestSupport"]),
     .testTarget(name: "ProjectionTests", dependencies: ["Projection", "EmbeddingTestSupport"]),
     .testTarget(
       name: "EmbeddingServerTests",

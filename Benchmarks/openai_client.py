@@ -8,10 +8,19 @@ Calls `client.embeddings.create` with a string, a list, the client's default (ba
 decoded by the client), `encoding_format="base64"` decoded here as little-endian float32, and
 `dimensions`, and checks the vectors against the reference command's (max |difference| <= 1e-6),
 the usage counts, and that a wrong key and an unknown model raise openai's typed errors.
+
+With --langchain, also LangChain's `OpenAIEmbeddings` (pip install langchain-openai) both ways it
+talks to a server: `check_embedding_ctx_length=True` (its default: it tokenizes with tiktoken's
+cl100k_base and sends token-ID arrays) and `False` (it sends the strings). tiktoken cannot download
+cl100k_base offline, so the script fills a TIKTOKEN_CACHE_DIR from the copy the package ships
+(Sources/Tokenization/Resources/cl100k_base.tiktoken.gz).
 """
 
 import argparse
 import base64
+import gzip
+import hashlib
+import importlib.metadata
 import json
 import os
 import shlex
@@ -41,6 +50,44 @@ def reference(cmd, texts):
         return np.load(out).astype(np.float32)
 
 
+def offline_tiktoken():
+    """Points tiktoken at the package's cl100k_base copy (tiktoken caches by the sha1 of the URL)."""
+    if os.environ.get("TIKTOKEN_CACHE_DIR"):
+        return
+    url = "https://openaipublic.blob.core.windows.net/encodings/cl100k_base.tiktoken"
+    cache = tempfile.mkdtemp(prefix="tiktoken-")
+    src = os.path.join(os.path.dirname(__file__), "..", "Sources/Tokenization/Resources/cl100k_base.tiktoken.gz")
+    with gzip.open(src) as f, open(os.path.join(cache, hashlib.sha1(url.encode()).hexdigest()), "wb") as out:
+        out.write(f.read())
+    os.environ["TIKTOKEN_CACHE_DIR"] = cache
+
+
+def langchain_checks(args, floats, check):
+    """LangChain's OpenAIEmbeddings against the server, token arrays and strings."""
+    offline_tiktoken()
+    import httpx
+    import langchain_openai
+
+    for ctx in (True, False):
+        sent = set()  # what LangChain put in "input": the wire check that token arrays are really sent
+
+        def record(request):
+            first = json.loads(request.content)["input"][0]
+            sent.add("token-ID arrays" if isinstance(first, list) else type(first).__name__)
+
+        emb = langchain_openai.OpenAIEmbeddings(
+            model=args.model, base_url=f"http://127.0.0.1:{args.port}/v1", api_key=args.api_key,
+            check_embedding_ctx_length=ctx, tiktoken_model_name="text-embedding-3-small",
+            http_client=httpx.Client(event_hooks={"request": [record]}))
+        docs = np.array(emb.embed_documents(TEXTS), dtype=np.float32)
+        query = np.array(emb.embed_query(TEXTS[1]), dtype=np.float32)
+        diff = max(float(np.abs(docs - floats).max()), float(np.abs(query - floats[1]).max()))
+        how = "token-ID arrays" if ctx else "str"
+        check(f"langchain OpenAIEmbeddings check_embedding_ctx_length={ctx} (sent {sorted(sent)})",
+              docs.shape == floats.shape and diff <= args.tolerance and sent == {how},
+              f"(langchain-openai {importlib.metadata.version('langchain-openai')}) max |diff| vs float response {diff:.2e}")
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--port", type=int, default=8080)
@@ -48,7 +95,9 @@ def main():
     p.add_argument("--model", default="all-MiniLM-L6-v2")
     p.add_argument("--reference-cmd", help="command writing reference vectors; {texts} and {out} are filled in")
     p.add_argument("--tolerance", type=float, default=1e-6)
+    p.add_argument("--langchain", action="store_true", help="also check langchain_openai.OpenAIEmbeddings")
     args = p.parse_args()
+    print(f"openai {openai.__version__}")
     client = openai.OpenAI(base_url=f"http://127.0.0.1:{args.port}/v1", api_key=args.api_key)
     checks = []
 
@@ -94,6 +143,8 @@ def main():
         check("empty list -> BadRequestError", False)
     except openai.BadRequestError as e:
         check("empty list -> BadRequestError", e.status_code == 400)
+    if args.langchain:
+        langchain_checks(args, floats, check)
     models = [m.id for m in client.models.list()]
     check("models.list", models == [args.model], json.dumps(models))
     print(f"{sum(checks)} passed, {len(checks) - sum(checks)} failed")

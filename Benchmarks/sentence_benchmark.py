@@ -3,13 +3,22 @@
 
   parity   2,000 corpus sentences (10-60 words) and STS-B dev: cosine of our vector to ST's
            (min, mean), STS-B dev Spearman (ours, ST), for --compute float32 and int8
-  speed    sentences/s on the 2,000 sentences, batch 32, 1 and 2 threads, peak RSS of each tool
-           (each tool in its own process; median of --repeat passes)
+  speed    sentences/s on the 2,000 sentences, batch 32, 1 and 2 threads, and each tool's own
+           peak RSS. Every measurement is a fresh process per tool (model load excluded from the
+           time); --runs rounds, the tools interleaved within a round, median over rounds; each
+           process times --repeat passes and reports its fastest.
   scifact  BEIR SciFact test: nDCG@10 and recall@100, exact search in numpy, ours vs ST
 
-Usage (from the package root, after `swift build -c release --product embed-bench`):
-  /work/.venv-bench/bin/python Benchmarks/sentence_benchmark.py [--repeat 3] [--skip-speed]
-        [--skip-scifact] [--model DIR]
+Peak RSS is VmHWM from the child's own /proc/self/status: ru_maxrss (getrusage in the child
+or os.wait4 in the parent) is inherited across fork/exec on Linux, so every child would report
+at least this script's own peak.
+
+Usage (from the package root):
+  swift build -c release --product embed-bench
+  /work/.venv-bench/bin/python Benchmarks/sentence_benchmark.py --skip-parity --skip-scifact \
+        --runs 5 --threads-list 1,2          # the speed table (what BENCHMARKS.md reports)
+  /work/.venv-bench/bin/python Benchmarks/sentence_benchmark.py   # parity, speed, SciFact
+  add --profile to also time each stage of our forward pass (one extra process per mode)
 Prints a Markdown report (paste into BENCHMARKS.md) and writes .build/sentence-bench/report.json.
 """
 import argparse, json, lzma, math, os, random, re, resource, subprocess, sys, time
@@ -61,11 +70,24 @@ def write_lines(name, texts):
     return path
 
 
-def ours(model, texts_file, threads=2, repeat=1, compute="float32", out=None):
+def peak_rss_mib():
+    """This process's own peak resident set (VmHWM), in MiB; ru_maxrss where /proc is absent."""
+    try:
+        for line in open("/proc/self/status"):
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def ours(model, texts_file, threads=2, repeat=1, compute="float32", out=None, profile=False):
     cmd = [BENCH, "sentence-encode", "--model", model, "--input", texts_file, "--threads",
            str(threads), "--batch-size", "32", "--repeat", str(repeat), "--compute", compute]
     if out:
         cmd += ["--output", out]
+    if profile:
+        cmd += ["--profile"]
     res = subprocess.run(cmd, check=True, capture_output=True, text=True)
     report = json.loads(res.stdout.strip().splitlines()[-1])
     if out:
@@ -77,20 +99,22 @@ def ours(model, texts_file, threads=2, repeat=1, compute="float32", out=None):
 
 def child(args):
     texts = [l.rstrip("\n") for l in open(args.input, encoding="utf-8")]
-    import torch
-    torch.set_num_threads(args.threads)
     times, vectors = [], None
     if args.child == "st":
+        import torch
+        torch.set_num_threads(args.threads)
         from sentence_transformers import SentenceTransformer
         st = SentenceTransformer(args.model, device="cpu")
         for _ in range(args.repeat):
             t = time.perf_counter()
             vectors = st.encode(texts, batch_size=32, convert_to_numpy=True)
             times.append(time.perf_counter() - t)
-    else:
+    else:  # onnxruntime with the `tokenizers` library only (no torch in this process)
         import onnxruntime as ort
-        from transformers import AutoTokenizer
-        tok = AutoTokenizer.from_pretrained(args.model)
+        from tokenizers import Tokenizer
+        tok = Tokenizer.from_file(os.path.join(args.model, "tokenizer.json"))
+        tok.enable_truncation(256)  # sentence-transformers' max_seq_length, not tokenizer.json's 128
+        tok.enable_padding(pad_id=0, pad_token="[PAD]")
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = args.threads
         opts.inter_op_num_threads = 1
@@ -101,18 +125,18 @@ def child(args):
             vectors = np.zeros((len(texts), 384), dtype=np.float32)
             for b in range(0, len(texts), 32):
                 idx = order[b:b + 32]
-                enc = tok([texts[i] for i in idx], padding=True, truncation=True, max_length=256,
-                          return_tensors="np")
-                feed = {"input_ids": enc["input_ids"].astype(np.int64),
-                        "attention_mask": enc["attention_mask"].astype(np.int64),
-                        "token_type_ids": enc["token_type_ids"].astype(np.int64)}
+                enc = tok.encode_batch([texts[i] for i in idx])
+                ids = np.array([e.ids for e in enc], dtype=np.int64)
+                mask = np.array([e.attention_mask for e in enc], dtype=np.int64)
+                feed = {"input_ids": ids, "attention_mask": mask,
+                        "token_type_ids": np.zeros_like(ids)}
                 hidden = sess.run(None, feed)[0]
-                mask = enc["attention_mask"][..., None].astype(np.float32)
-                pooled = (hidden * mask).sum(1) / np.clip(mask.sum(1), 1e-9, None)
+                m = mask[..., None].astype(np.float32)
+                pooled = (hidden * m).sum(1) / np.clip(m.sum(1), 1e-9, None)
                 vectors[idx] = pooled / np.linalg.norm(pooled, axis=1, keepdims=True)
             times.append(time.perf_counter() - t)
+    rss = peak_rss_mib()
     np.save(args.output, vectors)
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"seconds": times, "peakRSSMiB": rss}))
 
 
@@ -122,7 +146,8 @@ def reference(kind, model, texts_file, threads=2, repeat=1, onnx=None):
            "--threads", str(threads), "--repeat", str(repeat), "--output", out]
     if onnx:
         cmd += ["--onnx", onnx]
-    env = dict(os.environ, OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads))
+    env = dict(os.environ, OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads),
+               RAYON_NUM_THREADS=str(threads))
     res = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env)
     report = json.loads(res.stdout.strip().splitlines()[-1])
     report["vectors"] = np.load(out)
@@ -205,6 +230,25 @@ def scifact_data():
             query_ids, [queries[q] for q in query_ids], qrels)
 
 
+def profile_rows(model, sent_file, threads_list):
+    """Our forward pass stage by stage (thread-seconds of one pass), float32 and int8."""
+    rows = ["| stage | " + " | ".join(f"{c} {t} thr" for c in ["float32", "int8"] for t in threads_list) + " |",
+            "|---|" + "---:|" * (2 * len(threads_list))]
+    cols = []
+    for compute in ["float32", "int8"]:
+        for t in threads_list:
+            r = ours(model, sent_file, t, 1, compute, profile=True)
+            cols.append((r["stages"], min(r["seconds"])))
+    stages = list(cols[0][0].keys())
+    for stage in stages:
+        rows.append(f"| {stage} | " + " | ".join(
+            f"{st[stage]:.2f} s ({100 * st[stage] / sum(st.values()):.0f}%)" for st, _ in cols) + " |")
+    rows.append("| elapsed (whole encode, tokenizer included) | " + " | ".join(
+        f"{sec:.2f} s" for _, sec in cols) + " |")
+    print("\n".join(rows), flush=True)
+    return rows
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--child")
@@ -213,7 +257,10 @@ def main():
     ap.add_argument("--output")
     ap.add_argument("--onnx")
     ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--repeat", type=int, default=1, help="timed passes per process (fastest kept)")
+    ap.add_argument("--runs", type=int, default=3, help="fresh processes per tool; median reported")
+    ap.add_argument("--skip-st", action="store_true", help="leave sentence-transformers out of the speed table")
+    ap.add_argument("--profile", action="store_true", help="also time our forward pass stage by stage")
     ap.add_argument("--skip-parity", action="store_true")
     ap.add_argument("--skip-speed", action="store_true")
     ap.add_argument("--threads-list", default="2,1", help="thread counts for the speed table")
@@ -232,7 +279,13 @@ def main():
     sts_file = write_lines("sts.txt", [p[1] for p in pairs] + [p[2] for p in pairs])
 
     # Parity (float32 and int8 compute) on the 2,000 sentences and the STS-B dev sentences.
-    st_sent = None if args.skip_parity else reference("st", model, sent_file, repeat=1)["vectors"]
+    st_cache = os.path.join(WORK, "st-sentences-%d.npy" % len(sentences))
+    st_sent = None
+    if not args.skip_parity:
+        st_sent = reference("st", model, sent_file, repeat=1)["vectors"]
+        np.save(st_cache, st_sent)
+    elif os.path.exists(st_cache):  # sentence-transformers' vectors from an earlier run
+        st_sent = np.load(st_cache)
     if not args.skip_parity:
         parity(args, model, md, report, pairs, sent_file, sts_file, st_sent)
     speed_and_rest(args, model, md, report, sentences, st_sent)
@@ -260,34 +313,59 @@ def speed_and_rest(args, model, md, report, sentences, st_sent):
     sent_file = os.path.join(WORK, "sentences.txt")
     if not args.skip_speed:
         f32, i8 = export_onnx(model)
-        rows = ["| tool | threads | sentences/s (median of %d) | x ORT f32 | peak RSS MiB | cos to ST min / mean | load |"
-                % args.repeat, "|---|---|---|---|---|---|---|"]
-        print("\n".join(rows), flush=True)
+        threads_list = [int(t) for t in args.threads_list.split(",")]
+        names = ["sentence-transformers (torch)", "onnxruntime float32", "onnxruntime dynamic int8",
+                 "EmbeddingKit float32", "EmbeddingKit int8"]
+        if args.skip_st:
+            names = names[1:]
+
+        def run_tool(name, threads):
+            if name.startswith("sentence-transformers"):
+                return reference("st", model, sent_file, threads, args.repeat)
+            if name.startswith("onnxruntime"):
+                return reference("ort", model, sent_file, threads, args.repeat,
+                                 onnx=f32 if "float32" in name else i8)
+            compute = "float32" if "float32" in name else "int8"
+            return ours(model, sent_file, threads, args.repeat, compute,
+                        os.path.join(WORK, f"speed-{compute}.npy"))
+
+        results = {(n, t): [] for t in threads_list for n in names}
+        loads = []
+        for rnd in range(args.runs):  # rounds; the tools interleaved so load drifts hit all alike
+            for threads in threads_list:
+                for name in names:
+                    r = run_tool(name, threads)
+                    r["rate"] = len(sentences) / float(min(r["seconds"]))
+                    results[(name, threads)].append(r)
+                    loads.append(os.getloadavg()[0])
+                    print(f"  round {rnd + 1}/{args.runs} {name} {threads} thr: {r['rate']:.1f}/s, "
+                          f"{r['peakRSSMiB']:.0f} MiB, load {loads[-1]:.1f}", file=sys.stderr, flush=True)
+        rows = ["| tool | threads | sentences/s (median of %d runs) | x ORT f32 | x ORT int8 | own peak RSS MiB "
+                "| cos to ST min / mean |" % args.runs, "|---|---|---:|---:|---:|---:|---|"]
         speed = {}
-        for threads in [int(t) for t in args.threads_list.split(",")]:
-            base = None
-            tools = [("sentence-transformers (torch)", lambda: reference("st", model, sent_file, threads, args.repeat)),
-                     ("onnxruntime float32", lambda: reference("ort", model, sent_file, threads, args.repeat, onnx=f32)),
-                     ("onnxruntime dynamic int8", lambda: reference("ort", model, sent_file, threads, args.repeat, onnx=i8)),
-                     ("EmbeddingKit float32", lambda: ours(model, sent_file, threads, args.repeat, "float32",
-                                                           os.path.join(WORK, "speed-f32.npy"))),
-                     ("EmbeddingKit int8", lambda: ours(model, sent_file, threads, args.repeat, "int8",
-                                                        os.path.join(WORK, "speed-i8.npy")))]
-            for name, run in tools:
-                r = run()
-                rate = len(sentences) / float(np.median(r["seconds"]))
-                if st_sent is None:  # the first tool is sentence-transformers: the reference
-                    st_sent = r["vectors"]
-                if name == "onnxruntime float32":
-                    base = rate
-                speed[f"{name} {threads}"] = {"rate": rate, "rss": r["peakRSSMiB"], "seconds": r["seconds"]}
-                c = cosines(r["vectors"], st_sent)
-                ratio = f"{rate / base:.2f}" if base else "-"
-                rows.append(f"| {name} | {threads} | {rate:.1f} | {ratio} | {r['peakRSSMiB']:.0f} | "
-                            f"{c.min():.4f} / {c.mean():.4f} | {os.getloadavg()[0]:.1f} |")
-                print(rows[-1], flush=True)
+        for threads in threads_list:
+            med = {n: float(np.median([r["rate"] for r in results[(n, threads)]])) for n in names}
+            for name in names:
+                rs = results[(name, threads)]
+                rss = float(np.median([r["peakRSSMiB"] for r in rs]))
+                if st_sent is None and name.startswith("sentence-transformers"):
+                    st_sent = rs[-1]["vectors"]
+                    np.save(os.path.join(WORK, "st-sentences-%d.npy" % len(sentences)), st_sent)
+                c = cosines(rs[-1]["vectors"], st_sent) if st_sent is not None else None
+                speed[f"{name} {threads}"] = {"rate": med[name], "rates": [r["rate"] for r in rs],
+                                              "rss": rss}
+                cos = f"{c.min():.4f} / {c.mean():.4f}" if c is not None else "-"
+                rows.append(f"| {name} | {threads} | {med[name]:.1f} | "
+                            f"{med[name] / med['onnxruntime float32']:.2f} | "
+                            f"{med[name] / med['onnxruntime dynamic int8']:.2f} | {rss:.0f} | {cos} |")
+        rows.append(f"\nload average (1 min) during the runs: min {min(loads):.1f}, "
+                    f"median {float(np.median(loads)):.1f}, max {max(loads):.1f}")
+        print("\n".join(rows), flush=True)
         report["speed"] = speed
+        report["speed_loads"] = loads
         md += [""] + rows
+        if args.profile:
+            md += [""] + profile_rows(model, sent_file, threads_list)
 
     if not args.skip_scifact:
         doc_ids, docs, query_ids, queries, qrels = scifact_data()

@@ -99,7 +99,7 @@ async def worker(host, port, bodies, headers, deadline, stats, latencies, texts_
 
 async def level(args, bodies, concurrency):
     headers = (
-        f"POST /v1/embeddings HTTP/1.1\r\nHost: {args.host}:{args.port}\r\n"
+        f"POST {args.path} HTTP/1.1\r\nHost: {args.host}:{args.port}\r\n"
         "Content-Type: application/json\r\n"
         + (f"Authorization: Bearer {args.api_key}\r\n" if args.api_key else "")
         + "Content-Length: %d\r\n\r\n"
@@ -151,6 +151,8 @@ def main():
     p.add_argument("--server-pid", type=int)
     p.add_argument("--label", default="embed-server")
     p.add_argument("--json")
+    p.add_argument("--path", default="/v1/embeddings")
+    p.add_argument("--dump-texts", help="write the sentences the bodies hold (one a line) and exit")
     args = p.parse_args()
     texts = sentences()
     rng = random.Random(0)
@@ -159,6 +161,12 @@ def main():
         chosen = [rng.choice(texts) for _ in range(args.texts_per_request)]
         payload = chosen[0] if args.texts_per_request == 1 else chosen
         bodies.append(json.dumps({"model": args.model, "input": payload}).encode())
+    if args.dump_texts:
+        with open(args.dump_texts, "w", encoding="utf-8") as f:
+            for b in bodies:
+                payload = json.loads(b)["input"]
+                f.write("\n".join([payload] if isinstance(payload, str) else payload) + "\n")
+        return 0
     results = []
     for c in [int(x) for x in args.levels.split(",")]:
         r = asyncio.run(level(args, bodies, c))

@@ -75,3 +75,39 @@ void ek_qgemm_avx2(
   int64_t ldc, const float *rowScale, const int32_t *zero, const float *colScale,
   const int32_t *colSum, const float *bias, int gelu) { abort(); }
 #endif
+
+#if defined(__x86_64__)
+// out[i] = (u8) clamp(round((x[i] · inverse + zero)), 0, 255) ^ flip for i < k (rounding by the
+// 1.5·2²³ trick in separate multiply and adds, so it equals the portable Swift code bit for bit).
+EK_AVX2 void ek_quantize_avx2(
+  const float *x, int64_t k, float inverse, float zero, int8_t *out, uint8_t flip) {
+  const __m256 vi = _mm256_set1_ps(inverse), vz = _mm256_set1_ps(zero);
+  const __m256 magic = _mm256_set1_ps(12582912.0f);
+  const __m256 top = _mm256_set1_ps(255.0f), bottom = _mm256_setzero_ps();
+  const __m128i vf = _mm_set1_epi8((char)flip);
+  int64_t i = 0;
+  for (; i + 8 <= k; i += 8) {
+    __m256 v = _mm256_mul_ps(_mm256_loadu_ps(x + i), vi);
+    v = _mm256_add_ps(v, vz);
+    v = _mm256_add_ps(v, magic);
+    v = _mm256_sub_ps(v, magic);
+    v = _mm256_min_ps(_mm256_max_ps(v, bottom), top);  // NaN → 0, like !(v >= 0)
+    __m256i n = _mm256_cvttps_epi32(v);
+    __m128i w = _mm_packus_epi32(_mm256_castsi256_si128(n), _mm256_extracti128_si256(n, 1));
+    __m128i b = _mm_xor_si128(_mm_packus_epi16(w, w), vf);
+    _mm_storel_epi64((__m128i *)(out + i), b);
+  }
+  for (; i < k; i++) {
+    float v = x[i] * inverse;
+    v = v + zero;
+    v = v + 12582912.0f;
+    v = v - 12582912.0f;
+    if (!(v >= 0)) v = 0;
+    if (v > 255) v = 255;
+    out[i] = (int8_t)((uint8_t)v ^ flip);
+  }
+}
+#else
+void ek_quantize_avx2(
+  const float *x, int64_t k, float inverse, float zero, int8_t *out, uint8_t flip) { abort(); }
+#endif

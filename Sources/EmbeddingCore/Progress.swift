@@ -1,3 +1,4 @@
+import Atomics
 import Foundation
 
 /// A snapshot of a long-running job's progress, sent to a `ProgressHandler`.
@@ -49,32 +50,27 @@ public struct ProgressReport: Sendable {
 /// A callback that receives progress reports, possibly from any thread.
 public typealias ProgressHandler = @Sendable (ProgressReport) -> Void
 
-/// A thread-safe cancellation flag that long-running jobs poll.
+/// A thread-safe cancellation flag that long-running jobs poll (a swift-atomics `ManagedAtomic`).
 ///
 /// ```swift
 /// let token = CancellationToken()
 /// // on another thread: token.cancel()
 /// if token.isCancelled { throw EmbeddingError.cancelled }
 /// ```
-public final class CancellationToken: @unchecked Sendable {
-  private let lock = NSLock()
-  private var cancelled = false
+public final class CancellationToken: Sendable {
+  private let cancelled = ManagedAtomic<Bool>(false)
 
   /// Creates a token that is not cancelled.
   public init() {}
 
   /// Requests cancellation.
   public func cancel() {
-    lock.lock()
-    cancelled = true
-    lock.unlock()
+    cancelled.store(true, ordering: .releasing)
   }
 
   /// Whether cancellation was requested.
   public var isCancelled: Bool {
-    lock.lock()
-    defer { lock.unlock() }
-    return cancelled
+    cancelled.load(ordering: .acquiring)
   }
 }
 

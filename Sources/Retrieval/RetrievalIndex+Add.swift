@@ -136,6 +136,7 @@ extension RetrievalIndex {
     }
     if prepared.isEmpty { return }
 
+    var newCalibration: VectorCodec?
     if let encoder, !toEncode.isEmpty {
       let texts = toEncode.map { prepared[$0.doc].chunks[$0.chunk].text }
       let matrix: Matrix
@@ -149,10 +150,19 @@ extension RetrievalIndex {
           "the encoder returned a \(matrix.rows) × \(matrix.columns) matrix for \(texts.count) texts of dimension \(encoder.dimension)"
         )
       }
+      for r in 0..<matrix.rows { _ = VectorKernels.normalize(matrix.rowPointer(r), matrix.columns) }
+      let path = self.path
+      var codec = try read { db in
+        try Self.codec(db, dimension: matrix.columns, path: path)
+      }
+      if codec == nil {
+        let calibrated = VectorCodec.calibratedInt8(matrix)
+        codec = calibrated
+        newCalibration = calibrated
+      }
       for (r, slot) in toEncode.enumerated() {
-        let p = matrix.rowPointer(r)
-        _ = VectorKernels.normalize(p, matrix.columns)
-        prepared[slot.doc].vectors[slot.chunk] = VectorCodec.encode(p, count: matrix.columns)
+        prepared[slot.doc].vectors[slot.chunk] = codec?.encode(
+          matrix.rowPointer(r), count: matrix.columns)
       }
       summary.chunksEmbedded += texts.count
     }
@@ -161,6 +171,7 @@ extension RetrievalIndex {
     let path = self.path
     try write { db in
       try Self.recordEncoder(db, descriptor: descriptor, path: path)
+      if let newCalibration { try Self.recordCalibration(db, newCalibration, path: path) }
       for p in prepared {
         if let row = try Row.fetchOne(
           db, sql: "SELECT rowid, title, text FROM documents WHERE id = ?",

@@ -32,47 +32,72 @@ extension RetrievalIndex {
     let allowed = try allowedDocuments(filter)
     let terms = LexicalTokenizer.terms(query)
 
-    func bm25List(_ n: Int) throws(EmbeddingError) -> [(Int32, Double)] {
+    func bm25Scores() throws(EmbeddingError) -> [Int32: Double] {
       let scores = try read { db in
         try BM25Scorer.scores(db, terms: terms, snapshot: snap, parameters: parameters.bm25)
       }
-      let items = scores.lazy.filter { allowed?.contains($0.key) ?? true }.map {
-        ($0.key, $0.value)
-      }
-      return TopK.select(items, k: n)
+      guard let allowed else { return scores }
+      return scores.filter { allowed.contains($0.key) }
     }
-    func denseList(_ n: Int) -> ([(Int32, Double)], [Int32]) {
-      if let graph = snap.graph, let ef = parameters.ef, allowed == nil {
-        return DenseScorer.approximate(
+    // The best n documents, all exact scores when the search was exact (else nil), best chunks.
+    func denseList(_ n: Int) -> ([(Int32, Double)], [Float]?, [Int32]) {
+      if let graph = snap.graph, let ef = parameters.ef, allowed == nil, snap.codes == nil {
+        let (list, chunks) = DenseScorer.approximate(
           query: vector ?? [], snapshot: snap, graph: graph, documents: n, ef: ef)
+        return (list, nil, chunks)
       }
       let (scores, chunks) = DenseScorer.documentScores(
-        query: vector ?? [], snapshot: snap, allowed: allowed)
+        query: vector ?? [], snapshot: snap, allowed: allowed, rescore: parameters.rescore)
       let items = scores.indices.lazy.filter { scores[$0] > -.infinity }
         .map { (Int32($0), Double(scores[$0])) }
-      return (TopK.select(items, k: n), chunks)
+      return (TopK.select(items, k: n), scores, chunks)
     }
 
     let list: [(Int32, Double)]
     var bestChunk: [Int32]?
     switch mode {
     case .bm25:
-      list = try bm25List(depth)
+      list = try TopK.select(bm25Scores().lazy.map { ($0.key, $0.value) }, k: depth)
     case .dense:
-      let (l, c) = denseList(depth)
+      let (l, _, c) = denseList(depth)
       list = l
       bestChunk = c
     case .hybrid:
-      let n = max(depth, parameters.fusion.depth)
-      let lexical = try bm25List(n)
-      let (semantic, c) = denseList(n)
+      let fusion = parameters.fusion
+      try fusion.validate()
+      let n = max(depth, fusion.depth)
+      let lexicalScores = try bm25Scores()
+      let lexical = TopK.select(lexicalScores.lazy.map { ($0.key, $0.value) }, k: n)
+      let (semantic, exactScores, c) = denseList(n)
       bestChunk = c
-      let fused = RankFusion.fuse(
-        [
-          (lexical.map(\.0), parameters.fusion.bm25Weight),
-          (semantic.map(\.0), parameters.fusion.denseWeight),
-        ], constant: parameters.fusion.constant)
-      list = TopK.select(fused.map { ($0.key, $0.value) }, k: depth)
+      let fused: [(Int32, Double)]
+      switch fusion.method {
+      case .rrf:
+        fused = RankFusion.fuse(
+          [(lexical.map(\.0), fusion.bm25Weight), (semantic.map(\.0), fusion.denseWeight)],
+          constant: fusion.constant
+        ).map { ($0.key, $0.value) }
+      case .convex:
+        var denseScores: [Int32: Double] = [:]
+        for (d, s) in semantic { denseScores[d] = s }
+        let candidates = Array(Set(lexical.map(\.0)).union(semantic.map(\.0))).sorted()
+        let missing = Set(candidates.filter { denseScores[$0] == nil })
+        if let exactScores {
+          for d in missing { denseScores[d] = Double(exactScores[Int(d)]) }
+        } else if !missing.isEmpty {
+          let (scores, _) = DenseScorer.documentScores(
+            query: vector ?? [], snapshot: snap, allowed: missing)
+          for d in missing { denseScores[d] = Double(scores[Int(d)]) }
+        }
+        let combined = RankFusion.convex(
+          lexical: candidates.map { lexicalScores[$0] ?? 0 },
+          dense: candidates.map { d in
+            denseScores[d].flatMap { $0.isFinite ? $0 : nil } ?? -1
+          },
+          alpha: fusion.alpha, normalization: fusion.normalization)
+        fused = Array(zip(candidates, combined))
+      }
+      list = TopK.select(fused, k: depth)
     }
     let rowids = list.map { snap.docRowids[Int($0.0)] }
     let ids = try read { db -> [Int64: String] in

@@ -11,7 +11,7 @@ import Tokenization
 /// ```
 public struct SentenceEncoderOptions: Sendable {
   /// Threads for the tokenizer and the encoder (default: all cores).
-  public var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+  public var threads: Int = Parallelism.defaultThreads
   /// Texts per ragged batch; memory is about `batchSize × tokens × (3·hidden + FFN) × 4` bytes.
   public var batchSize: Int = 32
   /// Keep only the first N dimensions, then renormalise to unit length (nil: all).
@@ -24,6 +24,8 @@ public struct SentenceEncoderOptions: Sendable {
   public var plainPrompt: String = ""
   /// Float32 (exact) or int8 matrix products.
   public var compute: ComputeMode = .float32
+  /// When set, receives the time of each stage of the forward pass (for profiling).
+  public var profile: ForwardProfile? = nil
 
   /// Default options.
   public init() {}
@@ -125,7 +127,8 @@ public final class SentenceEncoder: TextEncoder {
       if cancellation?.isCancelled == true { throw EmbeddingError.cancelled }
       let slice = order[done..<min(order.count, done + options.batchSize)]
       let rows = try model.embed(
-        tokenIDs: slice.map { encodings[$0].ids }, threads: options.threads)
+        tokenIDs: slice.map { encodings[$0].ids }, threads: options.threads,
+        profile: options.profile)
       for (k, i) in slice.enumerated() {
         full.rowPointer(i).update(from: rows.rowPointer(k), count: model.dimension)
       }

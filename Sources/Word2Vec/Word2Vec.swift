@@ -1,3 +1,4 @@
+import Atomics
 import EmbeddingCore
 import Foundation
 import WordEmbeddings
@@ -157,8 +158,8 @@ public final class Word2Vec: @unchecked Sendable {
     // Each call draws fresh random streams (so a resumed run does not replay the first one).
     let runSeed = config.seed &+ UInt64(epochsTrained) &* 0x9E37_79B9_7F4A_7C15
     let weights = self.weights
-    let cancelledFlag = CancelFlag()
-    let divergedFlag = CancelFlag()
+    let cancelledFlag = ManagedAtomic<Bool>(false)
+    let divergedFlag = ManagedAtomic<Bool>(false)
     for t in 1..<config.threads {
       group.enter()
       let thread = Thread {
@@ -177,14 +178,14 @@ public final class Word2Vec: @unchecked Sendable {
       cancelled: cancelledFlag, diverged: divergedFlag)
     group.wait()
     let report = tracker.finish()
-    if divergedFlag.value || !weights.allFinite() {
+    if divergedFlag.load(ordering: .acquiring) || !weights.allFinite() {
       throw EmbeddingError.invalidArgument(
         "training diverged at learning rate \(config.alpha) after \(tracker.words) words: the "
           + "weights overflowed to infinity or NaN; lower --alpha (word2vec's defaults are 0.025 "
           + "for skip-gram and 0.05 for CBOW)")
     }
-    if let error = queue.error, !cancelledFlag.value { throw error }
-    if cancelledFlag.value { throw EmbeddingError.cancelled }
+    if let error = queue.error, !cancelledFlag.load(ordering: .acquiring) { throw error }
+    if cancelledFlag.load(ordering: .acquiring) { throw EmbeddingError.cancelled }
     epochsTrained += epochs
     wordsTrained += tracker.words
     return TrainingSummary(
@@ -196,7 +197,7 @@ public final class Word2Vec: @unchecked Sendable {
   private static func work(
     queue: ChunkQueue, weights: ModelWeights, tables: TrainingTables,
     configuration: Word2VecConfiguration, seed: UInt64, index: Int, tracker: TrainingProgress,
-    cancelled: CancelFlag, diverged: CancelFlag
+    cancelled: ManagedAtomic<Bool>, diverged: ManagedAtomic<Bool>
   ) {
     var worker = TrainingWorker(
       weights: weights, tables: tables, configuration: configuration, seed: seed, index: index)
@@ -218,7 +219,7 @@ public final class Word2Vec: @unchecked Sendable {
             worker.lossPairs = 0
             pending = 0
             alpha = update.alpha
-            if worker.nonFiniteScores > 0 { diverged.set() }
+            if worker.nonFiniteScores > 0 { diverged.store(true, ordering: .releasing) }
             if update.cancelled || worker.nonFiniteScores > 0 {
               stop = true
               return
@@ -228,12 +229,12 @@ public final class Word2Vec: @unchecked Sendable {
       }
       queue.recycle(chunk)
       if stop {
-        if !diverged.value { cancelled.set() }
+        if !diverged.load(ordering: .acquiring) { cancelled.store(true, ordering: .releasing) }
         queue.stop()
         break
       }
     }
-    if worker.nonFiniteScores > 0 { diverged.set() }
+    if worker.nonFiniteScores > 0 { diverged.store(true, ordering: .releasing) }
     _ = tracker.add(words: pending, loss: worker.loss, pairs: worker.lossPairs)
   }
 
@@ -243,21 +244,5 @@ public final class Word2Vec: @unchecked Sendable {
   public func wordVectors() throws -> WordVectors {
     try WordVectors(
       words: vocabulary.words, matrix: weights.inputMatrix(), counts: vocabulary.counts)
-  }
-}
-
-/// A set-once flag shared by the workers. `@unchecked Sendable`: guarded by its lock.
-final class CancelFlag: @unchecked Sendable {
-  private let lock = NSLock()
-  private var flag = false
-  func set() {
-    lock.lock()
-    flag = true
-    lock.unlock()
-  }
-  var value: Bool {
-    lock.lock()
-    defer { lock.unlock() }
-    return flag
   }
 }

@@ -42,12 +42,29 @@ struct DimensionsBench: ParsableCommand {
   @Option(help: "Query words for the neighbour-search timing (the most frequent N).")
   var queries: Int = 1000
 
+  @Option(help: "A sentence-transformers folder: also score its Matryoshka truncation.")
+  var sentenceModel: String?
+
+  @Option(help: "Comma-separated dimensions for the sentence encoder's truncation.")
+  var sentenceDims: String = "32,64,128,256,384"
+
+  @Option(help: "STS-B dev file (tab-separated, score in column 5).")
+  var sts: String = "../shared/data/sts/sts-dev.csv"
+
+  @Flag(help: "Only the sentence-encoder part (needs --sentence-model).")
+  var skipWord2vec = false
+
   func run() throws {
     try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
-    let dimensions = try dims.split(separator: ",").map { part -> Int in
-      guard let d = Int(part), d >= 1 else { throw ValidationError("bad dimension '\(part)'") }
-      return d
+    let dimensions = try parse(dims)
+    if let sentenceModel {
+      let run = MatryoshkaRun(
+        model: sentenceModel, sts: sts, dimensions: try parse(sentenceDims), threads: threads,
+        output: output)
+      let load = ProcessInfo.processInfo.loadAverage
+      try run.write(rows: try run.run(), load: load)
     }
+    if skipWord2vec { return }
     let training = maxWords > 0 ? try writePrefix() : corpus
     let (vocabulary, stats) = try Word2VecVocabulary.count(corpora: [training], minCount: 5)
     let load = ProcessInfo.processInfo.loadAverage
@@ -88,6 +105,13 @@ struct DimensionsBench: ParsableCommand {
           summary.seconds))
       // Written after every dimension, so a long run can be read (or stopped) part-way.
       try write(rows: rows, words: stats.corpusWords, load: load)
+    }
+  }
+
+  private func parse(_ list: String) throws -> [Int] {
+    try list.split(separator: ",").map { part -> Int in
+      guard let d = Int(part), d >= 1 else { throw ValidationError("bad dimension '\(part)'") }
+      return d
     }
   }
 

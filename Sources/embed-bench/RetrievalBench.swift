@@ -32,31 +32,63 @@ struct HNSWBench: ParsableCommand {
   @Option(help: "Neighbours per query.")
   var k: Int = 10
 
+  @Option(help: "Queries timed one at a time for exact search (0: all).")
+  var exactQueries: Int = 0
+
+  @Flag(help: "Also measure recall@k of float16, int8 and binary storage against float32.")
+  var precision = false
+
+  @Flag(help: "Skip the HNSW build and sweep (exact search and precision only).")
+  var noHNSW = false
+
+  @Option(help: "Use only the first N base vectors (0: all).")
+  var rows: Int = 0
+
   func run() throws {
-    let x = try NumpyArrayFile.read(path: base)
+    let all = try NumpyArrayFile.read(path: base)
+    let x = rows > 0 && rows < all.rows ? Matrix(rows: rows, columns: all.columns) : all
+    if x !== all { x.baseAddress.update(from: all.baseAddress, count: x.count) }
     let q = try NumpyArrayFile.read(path: queries)
     for r in 0..<x.rows { _ = VectorKernels.normalize(x.rowPointer(r), x.columns) }
     for r in 0..<q.rows { _ = VectorKernels.normalize(q.rowPointer(r), q.columns) }
     let d = x.columns
+    emit(["tool": "embeddingkit", "method": "kernels", "accelerated": DistanceKernels.accelerated])
 
-    // Exact search, one thread: the ground truth and its speed.
-    var truth: [[Int32]] = []
-    var scores = [Float](repeating: 0, count: x.rows)
+    // Exact search, one thread: the batch (GEMM) gives the ground truth; then one query at a time.
     let t0 = MonotonicClock.now()
-    for i in 0..<q.rows {
-      let qp = q.rowPointer(i)
-      for r in 0..<x.rows { scores[r] = VectorKernels.dot(qp, x.rowPointer(r), d) }
-      var idx = Array(0..<Int32(x.rows))
-      idx.sort {
-        scores[Int($0)] > scores[Int($1)] || (scores[Int($0)] == scores[Int($1)] && $0 < $1)
-      }
-      truth.append(Array(idx.prefix(k)))
-    }
-    let exactSeconds = MonotonicClock.now() - t0
+    let truth = ExactSearch.search(queries: q, base: x, k: k).map { Set($0.map(\.node)) }
+    let batchSeconds = MonotonicClock.now() - t0
     emit([
-      "tool": "embeddingkit", "method": "exact", "n": x.rows, "d": d, "queries": q.rows,
-      "qps": Double(q.rows) / exactSeconds,
+      "tool": "embeddingkit", "method": "exact-batch", "n": x.rows, "d": d, "queries": q.rows,
+      "qps": Double(q.rows) / batchSeconds,
     ])
+    let single = exactQueries > 0 ? min(exactQueries, q.rows) : q.rows
+    var agree = 0
+    let t1 = MonotonicClock.now()
+    for i in 0..<single {
+      agree +=
+        ExactSearch.search(q.rowPointer(i), base: x, k: k).filter {
+          truth[i].contains($0.node)
+        }.count
+    }
+    let singleSeconds = MonotonicClock.now() - t1
+    emit([
+      "tool": "embeddingkit", "method": "exact", "n": x.rows, "d": d, "queries": single,
+      "qps": Double(single) / singleSeconds, "agreement": Double(agree) / Double(single * k),
+    ])
+
+    if precision {
+      for p in [VectorPrecision.float16, .int8, .binary] {
+        for rescore in p == .binary ? [0, 100] : [0] {
+          let r = p.recall(base: x, queries: q, k: k, rescore: rescore)
+          emit([
+            "tool": "embeddingkit", "method": "precision", "precision": p.rawValue,
+            "rescore": rescore, "recall": r,
+          ])
+        }
+      }
+    }
+    if noHNSW { return }
 
     let tb = MonotonicClock.now()
     let graph = HNSWGraph(vectors: x, m: m, efConstruction: efConstruction)
@@ -66,15 +98,15 @@ struct HNSWBench: ParsableCommand {
       "tool": "embeddingkit", "method": "hnsw-build", "m": m, "ef_construction": efConstruction,
       "seconds": buildSeconds, "link_bytes": graph.linkBytes, "vector_bytes": x.rows * d * 4,
     ])
+    let searcher = graph.makeSearcher()
     for e in ef.split(separator: ",").compactMap({ Int($0) }) {
-      var hits = 0
+      var found: [[(node: Int32, score: Float)]] = []
+      found.reserveCapacity(q.rows)
       let ts = MonotonicClock.now()
-      for i in 0..<q.rows {
-        let found = graph.search(q.rowPointer(i), k: k, ef: e)
-        let want = Set(truth[i])
-        hits += found.filter { want.contains($0.node) }.count
-      }
+      for i in 0..<q.rows { found.append(searcher.search(graph, q.rowPointer(i), k: k, ef: e)) }
       let seconds = MonotonicClock.now() - ts
+      var hits = 0
+      for i in 0..<q.rows { for f in found[i] where truth[i].contains(f.node) { hits += 1 } }
       emit([
         "tool": "embeddingkit", "method": "hnsw", "ef": e,
         "recall": Double(hits) / Double(q.rows * k), "qps": Double(q.rows) / seconds,

@@ -56,6 +56,10 @@ struct EmbedServer: AsyncParsableCommand {
   @Flag(help: "Cut inputs longer than --max-tokens-per-input instead of answering 400.")
   var truncate = false
   @Option(
+    name: .customLong("idle-timeout"),
+    help: "Seconds a connection may stay idle or trickle its headers. [default: 30]")
+  var idleTimeout: Double?
+  @Option(
     name: .customLong("log-level"),
     help: "trace, debug, info, notice, warning, error. [default: info]")
   var logLevel: String?
@@ -72,7 +76,8 @@ struct EmbedServer: AsyncParsableCommand {
       ("max-queue", maxQueue.map(String.init)), ("max-body-bytes", maxBodyBytes.map(String.init)),
       ("max-inputs", maxInputs.map(String.init)),
       ("max-tokens-per-input", maxTokensPerInput.map(String.init)),
-      ("truncate", truncate ? "true" : nil), ("log-level", logLevel),
+      ("truncate", truncate ? "true" : nil), ("idle-timeout", idleTimeout.map { "\($0)" }),
+      ("log-level", logLevel),
     ]
     for (key, value) in pairs { if let value { flags[key] = value } }
     let settings: ServerConfiguration

@@ -35,8 +35,8 @@ struct Embed: AsyncParsableCommand {
 
       // Sentence embeddings (encode, similarity)
       Encode.self, Similarity.self,
-      // Sentence and document vectors (sif, doc2vec)
-      SIF.self, Doc2VecCommand.self,
+      // Sentence and document vectors (sif, doc2vec, distill)
+      SIF.self, Doc2VecCommand.self, Distill.self,
 
       // HTTP server (runs the separate embed-server product)
       Serve.self,

@@ -45,7 +45,7 @@ import Testing
 
   @Test func threadsHelpShowsOneDefault() {
     for help in [Plot.helpMessage(columns: 200), Train.helpMessage(columns: 200)] {
-      #expect(help.contains("Worker threads (default: the number of cores)."))
+      #expect(help.contains("Worker threads (default: $EMBEDDINGKIT_THREADS, else the number of cores)."))
       #expect(!help.contains("cores). (default:"), "\(help)")
     }
   }

@@ -65,6 +65,34 @@ import Testing
     }
   }
 
+  /// Bad input lines: invalid UTF-8 is decoded with U+FFFD replacements, NUL bytes are kept as
+  /// text, a 1.1 MB line is truncated like any long text, an empty line is encoded: one unit
+  /// vector per line, in order, never an error.
+  @Test func encodeHandlesInvalidUTF8NulAndHugeLines() throws {
+    let dir = makeTemporaryDirectory("encode-bad-input")
+    let input = dir.appendingPathComponent("bad.txt").path
+    var bytes: [UInt8] = [0xFF, 0xFE, 0x61, 0x62, 0x63, 0x0A]  // invalid UTF-8, then "abc"
+    bytes += [0x00, 0x78, 0x00, 0x0A]  // NUL x NUL
+    bytes += [UInt8](repeating: 0x78, count: 1_100_000) + [0x0A]  // a 1.1 MB line
+    bytes += [0x0A]  // an empty line
+    bytes += Array("a cat\n".utf8)
+    try Data(bytes).write(to: URL(fileURLWithPath: input))
+    let out = dir.appendingPathComponent("v.npy").path
+    try Encode.parse(["--model", Self.model, "-f", input, "-o", out, "--quiet"]).run()
+    let m = try NumpyArrayFile.read(path: out)
+    #expect(m.rows == 5 && m.columns == 32)
+    for r in 0..<m.rows {
+      let norm = VectorKernels.norm(m.rowPointer(r), m.columns)
+      #expect(abs(norm - 1) < 1e-5, "row \(r) has norm \(norm)")
+    }
+    let encoder = try SentenceEncoder(directory: Self.model)
+    let expected = try encoder.encode(
+      ["\u{FFFD}\u{FFFD}abc", "\u{0}x\u{0}", "", "a cat"], role: .plain)
+    #expect(m.row(0) == expected.row(0), "invalid UTF-8 is read as U+FFFD")
+    #expect(m.row(1) == expected.row(1), "NUL bytes are kept")
+    #expect(m.row(3) == expected.row(2) && m.row(4) == expected.row(3))
+  }
+
   @Test func similarityMatrixIsSymmetricWithUnitDiagonal() throws {
     let encoder = try SentenceEncoder(directory: Self.model)
     let m = Similarity.cosines(try encoder.encode(["a cat", "a dog", "money"], role: .plain))

@@ -151,6 +151,29 @@ private func referenceLinear(
     }
   }
 
+  /// The AVX2 activation quantiser gives the portable one's bytes, scale and zero point exactly.
+  @Test(.enabled(if: KernelBackend.avx2.isSupported, "the CPU has no AVX2 + FMA"))
+  func avx2QuantiserEqualsPortableOne() {
+    for (index, k) in [1, 7, 8, 13, 384, 1536, 1539].enumerated() {
+      var x = randoms(k, seed: UInt64(200 + index))
+      if index % 2 == 1 { x = x.map { max($0, -0.1) * 3 } }
+      if k > 8 { x[3] = 0.5 * (x[1] + x[2]) }
+      let padded = (k + 3) / 4 * 4
+      for flip: UInt8 in [0, 0x80] {
+        var portable = [Int8](repeating: 1, count: padded)
+        var vector = [Int8](repeating: 2, count: padded)
+        let a = portable.withUnsafeMutableBufferPointer {
+          QuantizedGemm.quantizeRow(x, k: k, paddedK: padded, into: $0.baseAddress!, flip: flip)
+        }
+        let b = vector.withUnsafeMutableBufferPointer {
+          QuantizedGemm.quantizeRow(
+            x, k: k, paddedK: padded, into: $0.baseAddress!, flip: flip, useAVX2: true)
+        }
+        #expect(a == b && portable == vector, "k=\(k) flip=\(flip)")
+      }
+    }
+  }
+
   @Test(arguments: KernelBackend.supported)
   func linearMatchesReference(backend: KernelBackend) { checkLinear(backend) }
 

@@ -35,4 +35,38 @@ import Testing
     parallelFor(1000, threads: 3) { hits[$0] += 1 }
     #expect((0..<1000).allSatisfy { hits[$0] == 1 })
   }
+
+  @Test func atomicCounterGivesEveryTotalOnceUnderContention() {
+    let counter = AtomicCounter()
+    let seen = ParallelSlots<Int>(count: 20_000, initial: 0)
+    parallelFor(20_000, threads: 4) { _ in seen[counter.add(1) - 1] += 1 }
+    #expect(counter.add(0) == 20_000)
+    #expect((0..<20_000).allSatisfy { seen[$0] == 1 })  // no lost or repeated increment
+  }
+
+  @Test func cancellationIsSeenByOtherThreads() {
+    let token = CancellationToken()
+    #expect(!token.isCancelled)
+    Thread.detachNewThread { token.cancel() }
+    let deadline = Date().addingTimeInterval(10)
+    while !token.isCancelled && Date() < deadline { usleep(100) }
+    #expect(token.isCancelled)
+  }
+
+  /// One thread-count policy: no `threads` default outside `Parallelism` reads the core count.
+  ///
+  /// Such a default would ignore EMBEDDINGKIT_THREADS. Scans the sources of this checkout.
+  @Test func noThreadsDefaultBypassesThePolicy() throws {
+    let root = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
+      .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let sources = root.appendingPathComponent("Sources")
+    let files = try #require(FileManager.default.enumerator(atPath: sources.path))
+      .compactMap { $0 as? String }.filter { $0.hasSuffix(".swift") }
+    #expect(files.count > 100, "the sources were not found at \(sources.path)")
+    for file in files {
+      guard file != "EmbeddingCore/Parallel/Parallel.swift" else { continue }
+      let text = try String(contentsOf: sources.appendingPathComponent(file), encoding: .utf8)
+      #expect(!text.contains("activeProcessorCount"), "\(file) reads the core count itself")
+    }
+  }
 }

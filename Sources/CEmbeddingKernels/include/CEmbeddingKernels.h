@@ -20,6 +20,11 @@ int ek_cpu_has_avx2(void);
 /// 1 when the CPU supports AVX-512 F, BW, VL and VNNI.
 int ek_cpu_has_avx512(void);
 
+/// Asks the CPU to start loading the cache line at `address` (a hint: never faults, any address).
+/// The BPE encoder calls it for the hash slot of the NEXT piece, so that slot's cache miss overlaps
+/// the current piece's work.
+static inline void ek_prefetch(const void *address) { __builtin_prefetch(address, 0, 3); }
+
 /// Rows per tile of each float kernel (a call takes 1...MR rows).
 #define EK_SGEMM_AVX2_MR 6
 #define EK_SGEMM_AVX512_MR 12
@@ -52,8 +57,33 @@ void ek_qgemm_avx512(
   int64_t ldc, const float *rowScale, const int32_t *zero, const float *colScale,
   const int32_t *colSum, const float *bias, int gelu);
 
+/// Quantises k floats to bytes: out[i] = clamp(round(x[i]·inverse + zero), 0, 255) ^ flip,
+/// rounding half to even in separate multiply and adds (equal to the portable Swift code).
+void ek_quantize_avx2(
+  const float *x, int64_t k, float inverse, float zero, int8_t *out, uint8_t flip);
+
 /// x[i] = GELU(x[i]) for n floats (AVX2 + FMA).
 void ek_gelu_avx2(float *x, int64_t n);
+
+/// x[i] = exp(x[i]) for n floats (AVX2 + FMA; about 2 ulp, 0 below −87.33, +inf above 88.37).
+void ek_exp_avx2(float *x, int64_t n);
+/// Softmax of each of `rows` rows of `width` floats in place, rows `stride` floats apart
+/// (max subtracted first; AVX2 + FMA).
+void ek_softmax_avx2(float *x, int64_t rows, int64_t width, int64_t stride);
+
+/// Σ x[i]·y[i] over n floats (AVX2 + FMA).
+float ek_dot_avx2(const float *x, const float *y, int64_t n);
+/// out[j] = q · base[ids[j]] for n ids; base rows are d floats; rows are prefetched one ahead.
+void ek_dot_gather_avx2(
+  const float *q, const float *base, int64_t d, const int32_t *ids, int64_t n, float *out);
+/// Prefetches the rows ids[0..<n] of `bytes` bytes each from base into the cache.
+void ek_prefetch_rows(const void *base, int64_t bytes, const int32_t *ids, int64_t n);
+/// Σ q[i]·half(x[i]) over n values (F16C).
+float ek_dot_f16_avx2(const float *q, const uint16_t *x, int64_t n);
+/// Σ q[i]·x[i] over n int8 values.
+float ek_dot_i8_avx2(const float *q, const int8_t *x, int64_t n);
+/// Number of differing bits between two codes of `words` 64-bit words (POPCNT).
+int64_t ek_hamming_avx2(const uint64_t *a, const uint64_t *b, int64_t words);
 
 #ifdef __cplusplus
 }

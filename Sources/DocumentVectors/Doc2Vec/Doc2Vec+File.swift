@@ -4,27 +4,30 @@ import Word2Vec
 
 /// The Doc2Vec model file: everything needed to infer vectors and to train further.
 ///
-/// Layout (little-endian), version 1:
+/// Layout (little-endian), version 2 (version 1 files, without dmConcat, still load):
 /// ```
 /// magic    8 bytes  "EKD2VMDL"
-/// version  UInt32   1
-/// settings UInt32 × 11: dm, vectorSize, window, minCount, negative, hs, dbowWords, dmMean,
-///                       maxDocumentWords, normalization (0 none, 1 lowercase, 2 text8), epochs
+/// version  UInt32   2
+/// settings UInt32 × 12: dm, vectorSize, window, minCount, negative, hs, dbowWords, dmMean,
+///                       maxDocumentWords, normalization (0 none, 1 lowercase, 2 text8), epochs,
+///                       dmConcat (version 1: the first 11 only)
 ///          Float64 sample, Float32 alpha, Float32 minAlpha, UInt64 seed, UInt64 epochsTrained,
 ///          UInt64 vocabulary size V, UInt64 tag count T
 /// words    V × (UInt32 byte length, UTF-8 bytes, UInt64 count), most frequent first
 /// tags     T × (UInt32 byte length, UTF-8 bytes)
 /// input    V × vectorSize Float32 (word vectors)
-/// output   V × vectorSize Float32            (if negative > 0)
-/// inner    max(V-1, 1) × vectorSize Float32  (if hs)
+/// output   V × vectorSize Float32            (if negative > 0 and not dmConcat)
+/// inner    max(V-1, 1) × vectorSize Float32  (if hs and not dmConcat)
 /// docs     T × vectorSize Float32            (document vectors)
+/// concat   V × S × vectorSize Float32, then max(V-1, 1) × S × vectorSize Float32 (dmConcat,
+///          negative > 0 and hs respectively; S = 1 + 2·window segments: document, words)
 /// trailer  8 bytes  "EKD2VEND"
 /// ```
 /// Written atomically; files of a newer version are rejected with a message saying so.
 extension Doc2Vec {
   static let fileMagic = Array("EKD2VMDL".utf8)
   static let fileTrailer = Array("EKD2VEND".utf8)
-  static let fileVersion: UInt32 = 1
+  static let fileVersion: UInt32 = 2
 
   /// A hex fingerprint of the word and output weights (what inference depends on).
   ///
@@ -36,6 +39,10 @@ extension Doc2Vec {
       guard let base else { continue }
       parts.append(
         matrixFingerprint(Matrix(borrowing: base, rows: r, columns: w.stride, keepAlive: w)))
+    }
+    if let o = concatenated, let base = o.negative ?? o.hierarchical {
+      parts.append(
+        matrixFingerprint(Matrix(borrowing: base, rows: 1, columns: o.width, keepAlive: o)))
     }
     return parts.joined(separator: "")
   }
@@ -52,7 +59,7 @@ extension Doc2Vec {
       for v in [
         c.dm ? 1 : 0, c.vectorSize, c.window, c.minCount, c.negative, c.hs ? 1 : 0,
         c.dbowWords ? 1 : 0, c.dmMean ? 1 : 0, c.maxDocumentWords, Int(c.normalization.code),
-        c.epochs,
+        c.epochs, c.dmConcat ? 1 : 0,
       ] {
         try out.writeValue(UInt32(v))
       }
@@ -80,6 +87,17 @@ extension Doc2Vec {
           try out.writeFloats(UnsafeBufferPointer(start: base + r * w.stride, count: d))
         }
       }
+      if let o = concatenated {
+        for (base, rows) in [(o.negative, o.rows), (o.hierarchical, max(o.rows - 1, 1))] {
+          guard let base else { continue }
+          for r in 0..<rows {
+            for s in 0..<o.segments {
+              let segment = base + r * o.width + s * o.stride
+              try out.writeFloats(UnsafeBufferPointer(start: segment, count: d))
+            }
+          }
+        }
+      }
       try out.write(Self.fileTrailer)
     }
   }
@@ -103,7 +121,7 @@ extension Doc2Vec {
             + "(\(fileVersion)); update EmbeddingKit")
       }
       var f: [Int] = []
-      for _ in 0..<11 { f.append(Int(try reader.value() as UInt32)) }
+      for _ in 0..<(version >= 2 ? 12 : 11) { f.append(Int(try reader.value() as UInt32)) }
       var c = Doc2VecConfiguration()
       c.dm = f[0] != 0
       c.vectorSize = f[1]
@@ -120,6 +138,7 @@ extension Doc2Vec {
       }
       c.normalization = normalization
       c.epochs = f[10]
+      c.dmConcat = version >= 2 && f[11] != 0
       c.sample = try reader.value()
       c.alpha = try reader.value()
       c.minAlpha = try reader.value()
@@ -147,8 +166,11 @@ extension Doc2Vec {
       guard Set(tags).count == tags.count else {
         throw EmbeddingError.malformed(path: path, location: "tags", reason: "a tag repeats")
       }
-      let weights = ModelWeights(
-        rows: v, dimension: c.vectorSize, negative: c.negative > 0, hierarchical: c.hs)
+      guard !c.dmConcat || vocabulary.index(of: nullWordString) != nil else {
+        throw EmbeddingError.malformed(
+          path: path, location: "vocabulary", reason: "a dmConcat model without its null word")
+      }
+      let (weights, concatenated) = allocateLayers(rows: v, c)
       let documents = PaddedRows(rows: t, dimension: c.vectorSize)
       let d = c.vectorSize
       let blocks: [(UnsafeMutablePointer<Float>?, Int)] = [
@@ -163,10 +185,22 @@ extension Doc2Vec {
             from: raw.baseAddress! + r * d * 4, byteCount: d * 4)
         }
       }
+      if let o = concatenated {
+        for (base, rows) in [(o.negative, o.rows), (o.hierarchical, max(o.rows - 1, 1))] {
+          guard let base else { continue }
+          let raw = try reader.bytes(rows * o.segments * d * 4)
+          for r in 0..<rows {
+            for s in 0..<o.segments {
+              UnsafeMutableRawPointer(base + r * o.width + s * o.stride).copyMemory(
+                from: raw.baseAddress! + (r * o.segments + s) * d * 4, byteCount: d * 4)
+            }
+          }
+        }
+      }
       try reader.expectTag(fileTrailer, reason: "missing EKD2VEND trailer (file damaged?)")
       return Doc2Vec(
         configuration: c, vocabulary: vocabulary, tags: tags, weights: weights,
-        documents: documents, epochsTrained: epochs)
+        concatenated: concatenated, documents: documents, epochsTrained: epochs)
     }
   }
 }

@@ -135,6 +135,7 @@ extension Doc2Vec {
     let runSeed = config.seed &+ UInt64(epochsTrained + 1) &* 0x9E37_79B9_7F4A_7C15
     let shared = UnsafeSendable((mapped, blocks))
     let (weights, tables, documents) = (self.weights, self.tables, self.documents)
+    let (concatenated, nullWord) = (self.concatenated, self.nullWord)
     let wordConfiguration = config.wordConfiguration
     let mode = config.training
     let threads = max(1, min(config.threads, total))
@@ -144,7 +145,14 @@ extension Doc2Vec {
         weights: weights, tables: tables, configuration: wordConfiguration, seed: runSeed,
         index: w)
       worker.skipSaturated = true  // gensim's doc2vec_inner
-      defer { worker.deallocate() }
+      let scratch = concatenated.map {
+        UnsafeMutablePointer<Float>.allocate(
+          capacity: TrainingWorker.concatenationScratchCount($0))
+      }
+      defer {
+        worker.deallocate()
+        scratch?.deallocate()
+      }
       mapped.ids.withUnsafeBufferPointer { ids in
         while true {
           let k = next.add(1) - 1
@@ -153,9 +161,14 @@ extension Doc2Vec {
           var words = 0
           for p in blocks[k % blocks.count] {
             let piece = UnsafeBufferPointer(rebasing: ids[mapped.starts[p]..<mapped.starts[p + 1]])
-            _ = worker.train(
-              document: piece, vector: documents.row(Int(mapped.tags[p])), mode: mode,
-              alpha: alpha)
+            let vector = documents.row(Int(mapped.tags[p]))
+            if let concatenated, let scratch {
+              _ = worker.trainConcatenated(
+                document: piece, vector: vector, output: concatenated, nullWord: nullWord,
+                scratch: scratch, alpha: alpha)
+            } else {
+              _ = worker.train(document: piece, vector: vector, mode: mode, alpha: alpha)
+            }
             words += piece.count
           }
           let update = tracker.add(words: words, loss: worker.loss, pairs: worker.lossPairs)

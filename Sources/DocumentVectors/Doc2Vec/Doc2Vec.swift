@@ -38,9 +38,17 @@ public final class Doc2Vec: @unchecked Sendable {
   let weights: ModelWeights
   let documents: PaddedRows
   let tables: TrainingTables
+  /// The output layer of PV-DM with concatenation (nil otherwise: the outputs are in `weights`).
+  let concatenated: ConcatenatedOutput?
+  /// The vocabulary row of the null word that pads concatenation windows (-1 without dmConcat).
+  let nullWord: Int
+
+  /// gensim's null word (`"\0"`, count 1), added to the vocabulary of a dmConcat model.
+  public static let nullWordString = "\u{0}"
 
   /// Allocates a model for `vocabulary` and `tags` with randomly initialised vectors (uniform
-  /// in ±0.5/vectorSize, as gensim).
+  /// in ±1/vectorSize, as gensim's training; `inferVector` starts from ±0.5/vectorSize, as
+  /// gensim's `infer_vector`).
   ///
   /// - Throws: `EmbeddingError.invalidArgument` for a bad configuration or no tags.
   public init(
@@ -49,6 +57,11 @@ public final class Doc2Vec: @unchecked Sendable {
     try configuration.validate()
     guard !tags.isEmpty else {
       throw EmbeddingError.invalidArgument("no documents: the corpus is empty")
+    }
+    var vocabulary = vocabulary
+    if configuration.dmConcat && vocabulary.index(of: Self.nullWordString) == nil {
+      vocabulary = try Word2VecVocabulary(
+        words: vocabulary.words + [Self.nullWordString], counts: vocabulary.counts + [1])
     }
     self.configuration = configuration
     self.vocabulary = vocabulary
@@ -60,30 +73,54 @@ public final class Doc2Vec: @unchecked Sendable {
     }
     self.tags = unique
     tagIndex = index
-    weights = ModelWeights(
-      rows: vocabulary.count, dimension: configuration.vectorSize,
-      negative: configuration.negative > 0, hierarchical: configuration.hs)
+    (weights, concatenated) = Self.allocateLayers(rows: vocabulary.count, configuration)
+    nullWord = configuration.dmConcat ? vocabulary.index(of: Self.nullWordString) ?? -1 : -1
     documents = PaddedRows(rows: unique.count, dimension: configuration.vectorSize)
-    var rng = SeededGenerator(seed: configuration.seed)
+    // gensim's prep_vectors: uniform in [-1/d, 1/d) for words and documents, from two streams
+    // (gensim seeds the documents with seed + 7919). The range matters: training from
+    // ±0.5/d (word2vec.c's word range, which this code used before) costs gensim itself
+    // 0.047 SciFact nDCG@10 (0.158 -> 0.111, BENCHMARKS.md issue 12).
     let d = configuration.vectorSize
+    let scale = 2 / Float(d)
+    var rng = SeededGenerator(seed: configuration.seed)
     for r in 0..<vocabulary.count {
       let row = weights.input + r * weights.stride
-      for c in 0..<d { row[c] = (rng.nextFloat() - 0.5) / Float(d) }
+      for c in 0..<d { row[c] = (rng.nextFloat() - 0.5) * scale }
     }
+    rng = SeededGenerator(seed: configuration.seed &+ 7919)
     for r in 0..<unique.count {
       let row = documents.row(r)
-      for c in 0..<d { row[c] = (rng.nextFloat() - 0.5) / Float(d) }
+      for c in 0..<d { row[c] = (rng.nextFloat() - 0.5) * scale }
     }
     tables = TrainingTables(
       counts: vocabulary.counts, sample: configuration.sample, hierarchical: configuration.hs)
   }
 
+  /// The word rows and the output layer: in `ModelWeights` for PV-DBOW and PV-DM (mean or
+  /// sum); a separate, wider `ConcatenatedOutput` for dmConcat.
+  static func allocateLayers(rows: Int, _ c: Doc2VecConfiguration) -> (
+    ModelWeights, ConcatenatedOutput?
+  ) {
+    let weights = ModelWeights(
+      rows: rows, dimension: c.vectorSize, negative: c.negative > 0 && !c.dmConcat,
+      hierarchical: c.hs && !c.dmConcat)
+    let concatenated =
+      c.dmConcat
+      ? ConcatenatedOutput(
+        rows: rows, dimension: c.vectorSize, window: c.window, negative: c.negative > 0,
+        hierarchical: c.hs) : nil
+    return (weights, concatenated)
+  }
+
   /// Restores a model (used by `load(from:)`).
   init(
     configuration: Doc2VecConfiguration, vocabulary: Word2VecVocabulary, tags: [String],
-    weights: ModelWeights, documents: PaddedRows, epochsTrained: Int
+    weights: ModelWeights, concatenated: ConcatenatedOutput?, documents: PaddedRows,
+    epochsTrained: Int
   ) {
     self.configuration = configuration
+    self.concatenated = concatenated
+    nullWord = configuration.dmConcat ? vocabulary.index(of: Self.nullWordString) ?? -1 : -1
     self.vocabulary = vocabulary
     self.tags = tags
     var index = [String: Int](minimumCapacity: tags.count)

@@ -34,10 +34,16 @@ public struct Doc2VecConfiguration: Sendable, Equatable {
   public var epochs = 10
   /// `dbow_words`: with PV-DBOW, also train skip-gram word vectors (default false).
   public var dbowWords = false
-  /// `dm_mean`: with PV-DM, average the context (true, default) or sum it.
+  /// `dm_mean`: with PV-DM, average the context (true, default) or sum it (the error is then
+  /// divided by the context size, as gensim does).
   public var dmMean = true
+  /// `dm_concat`: with PV-DM, concatenate the document vector and the 2·window context word
+  /// vectors (padded with a null word at the document's edges; the window is never shortened)
+  /// instead of averaging them. The output layer is (1 + 2·window) times wider, so training
+  /// and inference are about that much slower (default false).
+  public var dmConcat = false
   /// `workers`: training threads (Hogwild: nondeterministic when > 1) (default active cores).
-  public var threads = ProcessInfo.processInfo.activeProcessorCount
+  public var threads = Parallelism.defaultThreads
   /// `seed` (default 1). With `threads == 1` a run is reproducible bit for bit.
   public var seed: UInt64 = 1
   /// Documents longer than this many words are trained as several pieces sharing their tag
@@ -61,6 +67,14 @@ public struct Doc2VecConfiguration: Sendable, Equatable {
     try wordConfiguration.validate()
     guard maxDocumentWords >= 1 else {
       throw EmbeddingError.invalidArgument("maxDocumentWords must be >= 1")
+    }
+    guard !dmConcat || dm else {
+      throw EmbeddingError.invalidArgument("dmConcat needs PV-DM: set dm = true (--dm 1)")
+    }
+    guard !dmConcat || window <= 100 else {
+      throw EmbeddingError.invalidArgument(
+        "dmConcat makes every output row (1 + 2·window) vectors wide: use window <= 100 "
+          + "(got \(window))")
     }
   }
 

@@ -52,7 +52,7 @@ public struct PooledWordEncoder: TextEncoder {
   /// Whether vectors are scaled to unit length (zero vectors stay zero) (default true).
   public let normalize: Bool
   /// Threads used by `encode` for batches of texts (default: active cores).
-  public var threads = ProcessInfo.processInfo.activeProcessorCount
+  public var threads = Parallelism.defaultThreads
   /// Identity: kind "mean-word-vectors" or "sif".
   public let descriptor: EncoderDescriptor
 

@@ -22,7 +22,7 @@ enum QuantizedGemm {
   /// 0): flip 0x80 gives the (u − 128) int8 form, 0 the u8 form. Returns (scale, zero).
   static func quantizeRow(
     _ x: UnsafePointer<Float>, k: Int, paddedK: Int, into out: UnsafeMutablePointer<Int8>,
-    flip: UInt8
+    flip: UInt8, useAVX2: Bool = false
   ) -> (scale: Float, zero: Int32) {
     var lo = SIMD8<Float>()
     var hi = SIMD8<Float>()
@@ -49,6 +49,11 @@ enum QuantizedGemm {
     if !(z >= 0) { z = 0 }
     if z > 255 { z = 255 }
     let zero = Int32(z)
+    if useAVX2 {
+      ek_quantize_avx2(x, Int64(k), inverse, z, out, flip)
+      for i in k..<paddedK { out[i] = Int8(bitPattern: UInt8(zero) ^ flip) }
+      return (scale, zero)
+    }
     for i in 0..<k {
       var v = (x[i] * inverse + z + magic) - magic
       if !(v >= 0) { v = 0 }
@@ -84,7 +89,8 @@ enum QuantizedGemm {
     parallelFor(rowBlocks, threads: threads) { b in
       for r in (b * rowBlock)..<min(m, (b + 1) * rowBlock) {
         let (s, z) = quantizeRow(
-          xs.value + r * k, k: k, paddedK: kp, into: qa.value.0 + r * kp, flip: flip)
+          xs.value + r * k, k: k, paddedK: kp, into: qa.value.0 + r * kp, flip: flip,
+          useAVX2: backend != .swift)
         qa.value.1[r] = s
         qa.value.2[r] = z
       }

@@ -1,3 +1,4 @@
+import Atomics
 import Dispatch
 import Foundation
 
@@ -151,24 +152,22 @@ private func runPieces(_ n: Int, _ body: (Int) -> Void) {
   }
 }
 
-/// A lock-protected running total that parallel tasks add to (for progress reports).
+/// A running total that parallel tasks add to (progress counts, work-item tickets).
+///
+/// A swift-atomics `ManagedAtomic<Int>`: `add` is one atomic read-modify-write, no lock.
 ///
 /// ```swift
 /// let done = AtomicCounter()
 /// parallelFor(n, threads: 4) { _ in _ = done.add(1) }
 /// ```
-public final class AtomicCounter: @unchecked Sendable {
-  private let lock = NSLock()
-  private var value = 0
+public final class AtomicCounter: Sendable {
+  private let value = ManagedAtomic<Int>(0)
 
   /// Starts at zero.
   public init() {}
 
   /// Adds `n` and returns the new total.
   public func add(_ n: Int) -> Int {
-    lock.lock()
-    defer { lock.unlock() }
-    value += n
-    return value
+    value.wrappingIncrementThenLoad(by: n, ordering: .relaxed)
   }
 }

@@ -16,10 +16,15 @@ extension HNSWGraph {
     var out = Data(Self.magic)
     func put(_ v: Int32) { withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) } }
     for v in [m, efConstruction, count, vectors.columns, Int(entry), maxLevel] { put(Int32(v)) }
-    levels.withUnsafeBytes { out.append(contentsOf: $0) }
-    level0Count.withUnsafeBytes { out.append(contentsOf: $0) }
-    var links = level0.prefix(count * m0).map { $0.littleEndian }
-    links.withUnsafeMutableBytes { out.append(contentsOf: $0) }
+    levels.withUnsafeBytes { out.append(contentsOf: $0.prefix(count)) }
+    let stride = m0 + 1
+    out.append(contentsOf: (0..<count).map { UInt8(level0[$0 * stride]) })
+    var links = [Int32](repeating: Int32(-1).littleEndian, count: count * m0)
+    for node in 0..<count {
+      let row = level0 + node * stride
+      for j in 0..<Int(row[0]) { links[node * m0 + j] = row[1 + j].littleEndian }
+    }
+    links.withUnsafeBytes { out.append(contentsOf: $0) }
     for node in 0..<count where levels[node] > 0 {
       for layer in upper[node] {
         put(Int32(layer.count))
@@ -49,11 +54,21 @@ extension HNSWGraph {
     guard offset + count * 2 + count * m0 * 4 <= bytes.count else { return nil }
     for i in 0..<count { graph.levels[i] = Int8(bitPattern: bytes[offset + i]) }
     offset += count
-    for i in 0..<count { graph.level0Count[i] = bytes[offset + i] }
+    let stride = m0 + 1
+    for i in 0..<count {
+      guard Int(bytes[offset + i]) <= m0 else { return nil }
+      graph.level0[i * stride] = Int32(bytes[offset + i])
+    }
     offset += count
-    for i in 0..<(count * m0) {
-      guard let v = int(), v >= -1, v < count else { return nil }
-      graph.level0[i] = Int32(v)
+    for i in 0..<count {
+      let n = Int(graph.level0[i * stride])
+      for j in 0..<m0 {
+        guard let v = int(), v >= -1, v < count else { return nil }
+        if j < n {
+          guard v >= 0 else { return nil }
+          graph.level0[i * stride + 1 + j] = Int32(v)
+        }
+      }
     }
     for node in 0..<count where graph.levels[node] > 0 {
       var layers: [[Int32]] = []

@@ -4,10 +4,12 @@ import Foundation
 /// A hierarchical navigable small world graph (Malkov & Yashunin 2018) over unit vectors, scored by
 /// inner product (cosine).
 ///
-/// Layer 0 links each node to at most `2·m` neighbours, upper layers to `m`; a node's top layer is
-/// drawn as ⌊−ln(U)·mL⌋ with mL = 1/ln(m) from a seeded generator, so a build is reproducible.
-/// Neighbours are chosen by the paper's heuristic (a candidate is kept only if it is closer to the
-/// new node than to every neighbour kept so far).
+/// Layer 0 links each node to at most `2·m` neighbours in one flat array (`[count × (1 + 2m)]`, the
+/// first slot of a row holding its length), upper layers to `m`; a node's top layer is drawn as
+/// ⌊−ln(U)·mL⌋ with mL = 1/ln(m) from a seeded generator, so a build is reproducible. Neighbours are
+/// chosen by the paper's heuristic (a candidate is kept only if it is closer to the new node than to
+/// every neighbour kept so far). Distances use `DistanceKernels` (AVX2 with prefetch where the CPU
+/// has it); searches reuse an `HNSWSearcher` and allocate nothing but their result.
 ///
 /// ```swift
 /// let graph = HNSWGraph(vectors: matrix, m: 16, efConstruction: 200)
@@ -23,18 +25,17 @@ public final class HNSWGraph: @unchecked Sendable {
   public let efConstruction: Int
 
   let m0: Int
-  /// Layer-0 links: [count × m0] node ids, `level0Count[i]` valid.
-  var level0: [Int32]
-  var level0Count: [UInt8]
+  /// Layer-0 links: [capacity × (1 + m0)] Int32; row i is (count, ids...).
+  let level0: UnsafeMutablePointer<Int32>
   /// Upper-layer links: upper[node][layer - 1] = neighbour ids.
   var upper: [[[Int32]]]
   var levels: [Int8]
   var entry: Int32 = -1
   var maxLevel = -1
   private var inserted = 0
-  private var visited: [UInt32]
-  private var visitMark: UInt32 = 0
   private var rng: SeededGenerator
+  /// The searcher used by `build` and by `search(_:k:ef:)`.
+  private lazy var ownSearcher = makeSearcher()
 
   /// Creates an empty graph over `vectors` (call `build()` or `insert` for each row).
   public init(vectors: Matrix, m: Int = 16, efConstruction: Int = 200, seed: UInt64 = 42) {
@@ -42,20 +43,27 @@ public final class HNSWGraph: @unchecked Sendable {
     self.m = max(2, m)
     self.m0 = 2 * max(2, m)
     self.efConstruction = max(efConstruction, m)
-    level0 = [Int32](repeating: -1, count: vectors.rows * 2 * max(2, m))
-    level0Count = [UInt8](repeating: 0, count: vectors.rows)
+    let slots = max(1, vectors.rows) * (m0 + 1)
+    level0 = .allocate(capacity: slots)
+    level0.initialize(repeating: 0, count: slots)
     upper = [[[Int32]]](repeating: [], count: vectors.rows)
     levels = [Int8](repeating: 0, count: vectors.rows)
-    visited = [UInt32](repeating: 0, count: vectors.rows)
     rng = SeededGenerator(seed: seed)
   }
+
+  deinit { level0.deallocate() }
 
   /// Number of nodes inserted.
   public var count: Int { inserted }
 
   func markInserted(_ n: Int) { inserted = n }
 
-  /// Inserts every row in order.
+  /// A new search state for this graph (one per thread searching at once).
+  public func makeSearcher() -> HNSWSearcher {
+    HNSWSearcher(nodes: vectors.rows, maxLinks: max(m0, 4 * m))
+  }
+
+  /// Inserts every row in order (one thread).
   /// - Complexity: about O(n · log n · efConstruction · m · dimension).
   public func build(progress: ((Int) -> Void)? = nil) {
     for i in inserted..<vectors.rows {
@@ -65,80 +73,33 @@ public final class HNSWGraph: @unchecked Sendable {
   }
 
   @inline(__always) func score(_ q: UnsafePointer<Float>, _ node: Int32) -> Float {
-    VectorKernels.dot(q, vectors.rowPointer(Int(node)), vectors.columns)
+    DistanceKernels.dot(q, vectors.rowPointer(Int(node)), vectors.columns)
   }
 
-  @inline(__always) private func newVisit() {
-    visitMark &+= 1
-    if visitMark == 0 {
-      for i in visited.indices { visited[i] = 0 }
-      visitMark = 1
-    }
+  /// Calls `body` with the node's links on an upper layer (≥ 1).
+  @inline(__always) @discardableResult
+  func upperNeighbours<R>(_ node: Int32, layer: Int, _ body: ([Int32]) -> R) -> R {
+    let layers = upper[Int(node)]
+    return body(layer - 1 < layers.count ? layers[layer - 1] : [])
   }
 
-  func neighbours(_ node: Int32, layer: Int) -> ArraySlice<Int32> {
+  func neighbours(_ node: Int32, layer: Int) -> [Int32] {
     if layer == 0 {
-      let base = Int(node) * m0
-      return level0[base..<base + Int(level0Count[Int(node)])]
+      let row = level0 + Int(node) * (m0 + 1)
+      return Array(UnsafeBufferPointer(start: row + 1, count: Int(row[0])))
     }
-    return upper[Int(node)][layer - 1][...]
+    return upperNeighbours(node, layer: layer) { $0 }
   }
 
   func setNeighbours(_ node: Int32, layer: Int, _ list: [Int32]) {
     if layer == 0 {
-      let base = Int(node) * m0
-      for (j, v) in list.prefix(m0).enumerated() { level0[base + j] = v }
-      level0Count[Int(node)] = UInt8(min(list.count, m0))
+      let row = level0 + Int(node) * (m0 + 1)
+      let n = min(list.count, m0)
+      for j in 0..<n { row[1 + j] = list[j] }
+      row[0] = Int32(n)
     } else {
       upper[Int(node)][layer - 1] = list
     }
-  }
-
-  /// Greedy walk on one layer: the best node reachable from `start`.
-  func greedy(_ q: UnsafePointer<Float>, start: Int32, layer: Int) -> (Int32, Float) {
-    var current = start
-    var best = score(q, start)
-    var changed = true
-    while changed {
-      changed = false
-      for n in neighbours(current, layer: layer) {
-        let s = score(q, n)
-        if s > best {
-          best = s
-          current = n
-          changed = true
-        }
-      }
-    }
-    return (current, best)
-  }
-
-  /// Beam search on one layer: the `ef` best nodes found from `entries`, best first.
-  func searchLayer(
-    _ q: UnsafePointer<Float>, entries: [(Int32, Float)], ef: Int, layer: Int
-  ) -> [(score: Float, node: Int32)] {
-    newVisit()
-    var candidates = ScoreHeap(max: true, capacity: ef * 2)
-    var results = ScoreHeap(max: false, capacity: ef + 1)
-    for (node, s) in entries {
-      visited[Int(node)] = visitMark
-      candidates.push(s, node)
-      results.push(s, node)
-      if results.count > ef { results.pop() }
-    }
-    while let c = candidates.pop() {
-      if let worst = results.top, results.count >= ef, c.score < worst.score { break }
-      for n in neighbours(c.node, layer: layer) where visited[Int(n)] != visitMark {
-        visited[Int(n)] = visitMark
-        let s = score(q, n)
-        if results.count < ef || s > (results.top?.score ?? -.infinity) {
-          candidates.push(s, n)
-          results.push(s, n)
-          if results.count > ef { results.pop() }
-        }
-      }
-    }
-    return results.items.sorted { $0.score > $1.score }
   }
 
   /// The paper's neighbour-selection heuristic over candidates sorted best first.
@@ -147,7 +108,7 @@ public final class HNSWGraph: @unchecked Sendable {
     kept.reserveCapacity(limit)
     for c in candidates {
       if kept.count >= limit { break }
-      let p = vectors.rowPointer(Int(c.node))
+      let p = UnsafePointer(vectors.rowPointer(Int(c.node)))
       var good = true
       for k in kept where score(p, k) > c.score {
         good = false
@@ -172,21 +133,27 @@ public final class HNSWGraph: @unchecked Sendable {
       maxLevel = level
       return
     }
+    let searcher = ownSearcher
     var ep = entry
     var epScore = score(q, ep)
     if maxLevel > level {
       for layer in stride(from: maxLevel, to: level, by: -1) {
-        (ep, epScore) = greedy(q, start: ep, layer: layer)
+        (ep, epScore) = searcher.greedy(self, q, start: ep, score: epScore, layer: layer)
       }
     }
-    var entries = [(ep, epScore)]
+    var entries: [Int32] = [ep]
+    var entryScores: [Float] = [epScore]
     for layer in stride(from: min(level, maxLevel), through: 0, by: -1) {
-      let found = searchLayer(q, entries: entries, ef: efConstruction, layer: layer)
+      searcher.searchLayer(
+        self, q, entries: entries, entryScores: entryScores, entryCount: entries.count,
+        ef: efConstruction, layer: layer)
+      let found = searcher.results.sortedBestFirst()
       let limit = layer == 0 ? m0 : m
       let chosen = selectNeighbours(found, limit: m)
       setNeighbours(node, layer: layer, chosen)
       for n in chosen { link(n, to: node, layer: layer, limit: limit) }
-      entries = found.map { ($0.node, $0.score) }
+      entries = found.map(\.node)
+      entryScores = found.map(\.score)
     }
     if level > maxLevel {
       maxLevel = level
@@ -196,7 +163,7 @@ public final class HNSWGraph: @unchecked Sendable {
 
   /// Adds `node` to `n`'s links, pruning with the heuristic when the list is full.
   private func link(_ n: Int32, to node: Int32, layer: Int, limit: Int) {
-    var list = Array(neighbours(n, layer: layer))
+    var list = neighbours(n, layer: layer)
     if list.count < limit {
       list.append(node)
       setNeighbours(n, layer: layer, list)
@@ -210,26 +177,18 @@ public final class HNSWGraph: @unchecked Sendable {
   }
 
   /// The `k` nodes most similar to `query` (unit vector), best first, searching with beam `ef`.
-  /// Not thread-safe: one search at a time per graph.
+  /// Not thread-safe (it uses the graph's own searcher): for concurrent searches give each thread
+  /// a searcher from `makeSearcher()`.
   /// - Complexity: about O(log n · ef · m · dimension).
   public func search(_ query: UnsafePointer<Float>, k: Int, ef: Int) -> [(
     node: Int32, score: Float
   )] {
-    guard entry >= 0 else { return [] }
-    var ep = entry
-    var epScore = score(query, ep)
-    if maxLevel > 0 {
-      for layer in stride(from: maxLevel, to: 0, by: -1) {
-        (ep, epScore) = greedy(query, start: ep, layer: layer)
-      }
-    }
-    let found = searchLayer(query, entries: [(ep, epScore)], ef: max(ef, k), layer: 0)
-    return found.prefix(k).map { ($0.node, $0.score) }
+    ownSearcher.search(self, query, k: k, ef: ef)
   }
 
   /// Bytes held by the links (not the vectors).
   public var linkBytes: Int {
-    level0.count * 4 + level0Count.count
+    max(1, vectors.rows) * (m0 + 1) * 4 + levels.count
       + upper.reduce(0) { $0 + $1.reduce(0) { $0 + $1.count * 4 } }
   }
 }

@@ -1,54 +1,92 @@
-/// A binary heap of (score, node) pairs, ordered by score: a max-heap when `max` is true.
+/// A binary heap of (score, node) pairs in manually managed buffers, ordered by score: a max-heap
+/// when `max` is true. It grows by doubling and keeps its buffers, so a search reusing one heap
+/// allocates nothing once warmed up.
 ///
 /// HNSW keeps two: candidates to expand (best first) and the current results (worst on top).
+/// Owned by one `HNSWSearcher`; call `deallocate()` when done.
 struct ScoreHeap {
-  private(set) var items: [(score: Float, node: Int32)] = []
+  private(set) var scores: UnsafeMutablePointer<Float>
+  private(set) var nodes: UnsafeMutablePointer<Int32>
+  private(set) var count = 0
+  private var capacity: Int
   let max: Bool
 
   init(max: Bool, capacity: Int = 64) {
     self.max = max
-    items.reserveCapacity(capacity)
+    self.capacity = Swift.max(capacity, 4)
+    scores = .allocate(capacity: self.capacity)
+    nodes = .allocate(capacity: self.capacity)
   }
 
-  var count: Int { items.count }
-  var isEmpty: Bool { items.isEmpty }
-  var top: (score: Float, node: Int32)? { items.first }
+  func deallocate() {
+    scores.deallocate()
+    nodes.deallocate()
+  }
+
+  var isEmpty: Bool { count == 0 }
+  /// The top score (undefined when empty).
+  var topScore: Float { scores[0] }
+  /// The top node (undefined when empty).
+  var topNode: Int32 { nodes[0] }
 
   @inline(__always) private func above(_ a: Float, _ b: Float) -> Bool { max ? a > b : a < b }
 
-  mutating func push(_ score: Float, _ node: Int32) {
-    items.append((score, node))
-    var i = items.count - 1
+  private mutating func grow() {
+    let c = capacity * 2
+    let s = UnsafeMutablePointer<Float>.allocate(capacity: c)
+    let n = UnsafeMutablePointer<Int32>.allocate(capacity: c)
+    s.update(from: scores, count: count)
+    n.update(from: nodes, count: count)
+    deallocate()
+    scores = s
+    nodes = n
+    capacity = c
+  }
+
+  @inline(__always) mutating func push(_ score: Float, _ node: Int32) {
+    if count == capacity { grow() }
+    var i = count
+    count += 1
     while i > 0 {
-      let parent = (i - 1) / 2
-      guard above(items[i].score, items[parent].score) else { break }
-      items.swapAt(i, parent)
+      let parent = (i - 1) >> 1
+      guard above(score, scores[parent]) else { break }
+      scores[i] = scores[parent]
+      nodes[i] = nodes[parent]
       i = parent
     }
+    scores[i] = score
+    nodes[i] = node
   }
 
-  @discardableResult
-  mutating func pop() -> (score: Float, node: Int32)? {
-    guard !items.isEmpty else { return nil }
-    let first = items[0]
-    let last = items.removeLast()
-    if !items.isEmpty {
-      items[0] = last
-      var i = 0
-      let n = items.count
-      while true {
-        let l = 2 * i + 1
-        let r = l + 1
-        var best = i
-        if l < n && above(items[l].score, items[best].score) { best = l }
-        if r < n && above(items[r].score, items[best].score) { best = r }
-        if best == i { break }
-        items.swapAt(i, best)
-        i = best
-      }
+  /// Removes the top pair (the heap must not be empty).
+  @inline(__always) mutating func pop() {
+    count -= 1
+    let n = count
+    guard n > 0 else { return }
+    let s = scores[n]
+    let v = nodes[n]
+    var i = 0
+    while true {
+      let l = 2 * i + 1
+      if l >= n { break }
+      var best = l
+      let r = l + 1
+      if r < n && above(scores[r], scores[l]) { best = r }
+      guard above(scores[best], s) else { break }
+      scores[i] = scores[best]
+      nodes[i] = nodes[best]
+      i = best
     }
-    return first
+    scores[i] = s
+    nodes[i] = v
   }
 
-  mutating func removeAll() { items.removeAll(keepingCapacity: true) }
+  mutating func removeAll() { count = 0 }
+
+  /// The pairs sorted best (highest score) first.
+  func sortedBestFirst() -> [(score: Float, node: Int32)] {
+    (0..<count).map { (scores[$0], nodes[$0]) }.sorted {
+      $0.score > $1.score || ($0.score == $1.score && $0.node < $1.node)
+    }
+  }
 }

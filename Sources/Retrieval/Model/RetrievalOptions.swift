@@ -43,28 +43,53 @@ public struct BM25Parameters: Sendable, Equatable, Codable {
   }
 }
 
-/// How hybrid search fuses the BM25 and dense rankings: weighted reciprocal rank fusion.
+/// How hybrid search fuses the BM25 and dense rankings (default: RRF, constant 60, equal weights).
 ///
-/// A document at rank r (1-based) in a list adds `weight / (constant + r)`; each list is cut at
-/// `depth` documents.
+/// Each list is cut at `depth` documents; the union is the candidate set. `method` `.convex` scores
+/// each candidate `alpha · N(cosine) + (1 − alpha) · N(bm25)`, N = `normalization` over the
+/// candidates (BM25 is 0 for a document without a query word); `.rrf` adds `weight / (constant + r)`
+/// for a document at rank r (1-based) in a list.
 public struct FusionParameters: Sendable, Equatable, Codable {
-  /// The RRF constant (60 in Cormack et al. 2009).
+  /// Convex score combination or reciprocal rank fusion.
+  public var method: FusionMethod
+  /// Convex: the dense share, 0 (BM25 only) to 1 (dense only).
+  public var alpha: Double
+  /// Convex: how both score lists are brought to one scale.
+  public var normalization: ScoreNormalization
+  /// RRF: the rank constant (Cormack and colleagues used 60).
   public var constant: Double
-  /// Weight of the BM25 list.
+  /// RRF: weight of the BM25 list.
   public var bm25Weight: Double
-  /// Weight of the dense list.
+  /// RRF: weight of the dense list.
   public var denseWeight: Double
   /// Documents taken from each list.
   public var depth: Int
 
   /// Creates fusion parameters.
   public init(
-    constant: Double = 60, bm25Weight: Double = 1, denseWeight: Double = 1, depth: Int = 100
+    method: FusionMethod = .rrf, alpha: Double = 0.5,
+    normalization: ScoreNormalization = .minmax, constant: Double = 60, bm25Weight: Double = 1,
+    denseWeight: Double = 1, depth: Int = 100
   ) {
+    self.method = method
+    self.alpha = alpha
+    self.normalization = normalization
     self.constant = constant
     self.bm25Weight = bm25Weight
     self.denseWeight = denseWeight
     self.depth = depth
+  }
+
+  func validate() throws(EmbeddingError) {
+    guard alpha >= 0, alpha <= 1 else {
+      throw .invalidArgument("fusion alpha must be in 0...1 (the dense share), got \(alpha)")
+    }
+    guard constant >= 0 else {
+      throw .invalidArgument("the RRF constant must be 0 or more, got \(constant)")
+    }
+    guard depth > 0 else {
+      throw .invalidArgument("fusion depth must be at least 1, got \(depth)")
+    }
   }
 }
 
@@ -76,11 +101,18 @@ public struct SearchParameters: Sendable, Equatable, Codable {
   public var fusion: FusionParameters
   /// HNSW beam width when the index has a graph; nil searches exactly even then.
   public var ef: Int?
+  /// Binary precision: chunks taken by Hamming distance and re-scored with the float query
+  /// (0: rank by Hamming distance alone).
+  public var rescore: Int
 
   /// Creates search parameters.
-  public init(bm25: BM25Parameters = .init(), fusion: FusionParameters = .init(), ef: Int? = 128) {
+  public init(
+    bm25: BM25Parameters = .init(), fusion: FusionParameters = .init(), ef: Int? = 128,
+    rescore: Int = 100
+  ) {
     self.bm25 = bm25
     self.fusion = fusion
     self.ef = ef
+    self.rescore = rescore
   }
 }

@@ -11,14 +11,21 @@ enum DenseScorer {
   /// ```
   /// - Complexity: O(V · dimension).
   static func documentScores(
-    query: [Float], snapshot: IndexSnapshot, allowed: Set<Int32>?, threads: Int = 2
+    query: [Float], snapshot: IndexSnapshot, allowed: Set<Int32>?, rescore: Int = 100,
+    threads: Int = 2
   ) -> (scores: [Float], chunk: [Int32]) {
     guard let vectors = snapshot.vectors else { return ([], []) }
     let rows = vectors.rows
     let d = vectors.columns
-    let rowScores = SharedBuffer<Float>(count: rows, value: 0)
+    let rowScores = SharedBuffer<Float>(count: rows, value: -.infinity)
     query.withUnsafeBufferPointer { q in
       guard let qp = q.baseAddress else { return }
+      if let codes = snapshot.codes {
+        BinaryScorer.scores(
+          qp, codes: codes, vectors: vectors, rescore: rescore, into: rowScores.base
+        ) { allowed?.contains(snapshot.vectorDoc[$0]) ?? true }
+        return
+      }
       let qs = UnsafeSendable(qp)
       let block = 4096
       let blocks = (rows + block - 1) / block
@@ -26,7 +33,7 @@ enum DenseScorer {
         let lo = bi * block
         let hi = min(rows, lo + block)
         for r in lo..<hi {
-          rowScores.base[r] = VectorKernels.dot(qs.value, vectors.rowPointer(r), d)
+          rowScores.base[r] = DistanceKernels.dot(qs.value, vectors.rowPointer(r), d)
         }
       }
     }
@@ -68,21 +75,5 @@ extension DenseScorer {
       }
     }
     return (TopK.select(best.map { ($0.key, $0.value) }, k: n), chunk)
-  }
-}
-
-/// Weighted reciprocal rank fusion of ranked lists of document indexes.
-enum RankFusion {
-  /// Fused scores: Σ weight / (constant + rank), rank 1-based within each list.
-  static func fuse(_ lists: [(ranking: [Int32], weight: Double)], constant: Double) -> [Int32:
-    Double]
-  {
-    var scores: [Int32: Double] = [:]
-    for list in lists {
-      for (i, d) in list.ranking.enumerated() {
-        scores[d, default: 0] += list.weight / (constant + Double(i + 1))
-      }
-    }
-    return scores
   }
 }

@@ -8,7 +8,8 @@ import GRDB
 /// meta(key, value)                       format_version, encoder (JSON), chunk_tokens, chunk_overlap,
 ///                                        generation (bumped by every committed batch)
 /// documents(rowid, id UNIQUE, title, text, metadata JSON, content_hash, length)
-/// chunks(rowid, doc → documents.rowid, ordinal, start, end, hash, vector BLOB float32 LE, unit length)
+/// chunks(rowid, doc → documents.rowid, ordinal, start, end, hash, vector BLOB at meta.vector_precision:
+///                                        float32 LE unless set, see VectorCodec; int8_calibration in meta)
 /// documents_fts       FTS5 over title + "\n" + text (contentless, unicode61), rowid = documents.rowid
 /// documents_fts_row   fts5vocab 'row'      (term, doc, cnt): document frequency per term
 /// documents_fts_inst  fts5vocab 'instance' (term, doc, col, offset): term frequency per document
@@ -70,32 +71,5 @@ enum IndexSchema {
   static func generation(_ db: Database) throws -> Int {
     try Int.fetchOne(db, sql: "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'generation'")
       ?? 0
-  }
-}
-
-/// Float32 little-endian vector blobs.
-enum VectorCodec {
-  /// The bytes of `count` floats at `p`.
-  static func encode(_ p: UnsafePointer<Float>, count: Int) -> Data {
-    var data = Data(count: count * 4)
-    data.withUnsafeMutableBytes { raw in
-      for i in 0..<count {
-        raw.storeBytes(of: p[i].bitPattern.littleEndian, toByteOffset: i * 4, as: UInt32.self)
-      }
-    }
-    return data
-  }
-
-  /// Decodes a blob into `out` (which holds `count` floats); false if the length is wrong.
-  static func decode(_ data: Data, into out: UnsafeMutablePointer<Float>, count: Int) -> Bool {
-    guard data.count == count * 4 else { return false }
-    data.withUnsafeBytes { raw in
-      for i in 0..<count {
-        out[i] = Float(
-          bitPattern: UInt32(
-            littleEndian: raw.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)))
-      }
-    }
-    return true
   }
 }

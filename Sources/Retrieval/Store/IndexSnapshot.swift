@@ -7,7 +7,8 @@ import GRDB
 ///
 /// ```
 /// documents: docRowids [D] (ascending), lengths [D] (BM25 terms per document)
-/// vectors:   [V × dimension] unit rows; vectorDoc [V] (document index), vectorOrdinal [V] (chunk)
+/// vectors:   [V × dimension] rows decoded to float; vectorDoc [V] (document index), vectorOrdinal [V]
+/// codes:     binary precision only, [V × ⌈dimension/64⌉] UInt64 sign bits
 /// ```
 final class IndexSnapshot: @unchecked Sendable {
   let generation: Int
@@ -18,6 +19,11 @@ final class IndexSnapshot: @unchecked Sendable {
   let vectors: Matrix?
   let vectorDoc: [Int32]
   let vectorOrdinal: [Int32]
+  /// The stored precision.
+  private(set) var precision = VectorPrecision.float32
+  /// Sign bits of every vector, [V × codeWords], for binary precision.
+  private(set) var codes: [UInt64]?
+  var codeWords: Int { ((vectors?.columns ?? 0) + 63) / 64 }
   /// The HNSW graph over `vectors`, when one was built for this generation.
   private(set) var graph: HNSWGraph?
   /// Serialises graph searches (a graph holds one visited-set).
@@ -65,6 +71,15 @@ final class IndexSnapshot: @unchecked Sendable {
     let count =
       try Int.fetchOne(db, sql: "SELECT count(*) FROM chunks WHERE vector IS NOT NULL") ?? 0
     let matrix = Matrix(rows: count, columns: dimension)
+    let stored = try RetrievalIndex.codec(db, dimension: dimension, path: path)
+    guard let codec = stored ?? (count == 0 ? VectorCodec.float32 : nil) else {
+      throw EmbeddingError.malformed(
+        path: path, location: "meta.int8_calibration",
+        reason: "int8 vectors without their calibration; rebuild the index")
+    }
+    let words = (dimension + 63) / 64
+    var codes: [UInt64] =
+      codec.precision == .binary ? .init(repeating: 0, count: count * words) : []
     var vectorDoc: [Int32] = []
     var vectorOrdinal: [Int32] = []
     vectorDoc.reserveCapacity(count)
@@ -75,12 +90,19 @@ final class IndexSnapshot: @unchecked Sendable {
     var r = 0
     while let row = try chunks.next(), r < count {
       let blob: Data = row[2]
-      guard VectorCodec.decode(blob, into: matrix.rowPointer(r), count: dimension) else {
+      guard codec.decode(blob, into: matrix.rowPointer(r), count: dimension) else {
         throw EmbeddingError.malformed(
           path: path, location: "chunks",
           reason:
-            "a stored vector has \(blob.count / 4) floats, the encoder gives \(dimension); rebuild the index with one encoder"
+            "a stored vector has \(blob.count) bytes; \(codec.precision.rawValue) vectors of dimension \(dimension) have \(codec.precision.bytes(dimension: dimension)). Rebuild the index with one encoder"
         )
+      }
+      if codec.precision == .binary {
+        codes.withUnsafeMutableBufferPointer { c in
+          if let base = c.baseAddress {
+            _ = codec.bits(blob, count: dimension, into: base + r * words)
+          }
+        }
       }
       vectorDoc.append(docIndex[row[0] as Int64] ?? 0)
       vectorOrdinal.append(Int32(row[1] as Int))
@@ -89,6 +111,8 @@ final class IndexSnapshot: @unchecked Sendable {
     let snapshot = IndexSnapshot(
       generation: generation, docRowids: rowids, lengths: lengths, vectors: matrix,
       vectorDoc: vectorDoc, vectorOrdinal: vectorOrdinal)
+    snapshot.precision = codec.precision
+    if codec.precision == .binary { snapshot.codes = codes }
     if try db.tableExists("ann"),
       let blob = try Data.fetchOne(
         db, sql: "SELECT data FROM ann WHERE name = 'hnsw' AND generation = ?",

@@ -51,14 +51,25 @@ public final class BertModel: Sendable {
 
   /// Encodes sequences of token ids (each with its `[CLS]` … `[SEP]`, at most
   /// `layout.maxSequenceLength` long) to pooled, optionally normalised rows, row `i` for
-  /// `tokenIDs[i]`.
+  /// `tokenIDs[i]`. `normalize` overrides the model's Normalize module (nil: follow
+  /// `layout.normalize`; false gives the raw pooled vectors, as distillation wants them).
   ///
   /// All sequences run as one ragged batch: callers bound memory by the batch they pass
-  /// (activations take about `Σ lengths × (3·hidden + intermediate) × 4` bytes).
+  /// (activations take about `Σ lengths × (3·hidden + intermediate) × 4` bytes). With several
+  /// threads the sequences are split into `threads` groups of near-equal cost, each encoded on
+  /// one thread with no synchronisation inside the forward pass; when no balanced split exists
+  /// (fewer sequences than threads, one long sequence) the threads share every matrix product
+  /// instead. Every row is computed the same way either way, so vectors do not depend on the
+  /// thread count or on the batch's other sequences.
+  /// `profile`, when given, receives the time of each stage (see `ForwardProfile`).
   /// - Throws: `EmbeddingError.invalidArgument` for an empty sequence, one longer than the
   ///   position table, or an id outside the vocabulary.
   /// - Complexity: O(Σ L · hidden · (hidden + intermediate) + Σ L² · hidden) per layer.
-  public func embed(tokenIDs: [[Int32]], threads: Int = 1) throws -> Matrix {
+  public func embed(
+    tokenIDs: [[Int32]], threads: Int = 1, normalize: Bool? = nil, profile: ForwardProfile? = nil
+  ) throws
+    -> Matrix
+  {
     let out = Matrix(rows: tokenIDs.count, columns: dimension)
     guard !tokenIDs.isEmpty else { return out }
     for (i, ids) in tokenIDs.enumerated() {
@@ -72,19 +83,50 @@ public final class BertModel: Sendable {
         )
       }
     }
-    let batch = RaggedBatch(lengths: tokenIDs.map(\.count))
-    let hidden = forward(ids: tokenIDs.flatMap { $0 }, batch: batch, threads: threads)
-    TransformerKernels.pool(
-      hidden.baseAddress, batch: batch, width: dimension, pooling: layout.pooling,
-      into: out.baseAddress)
-    if layout.normalize {
-      for r in 0..<out.rows { _ = VectorKernels.normalize(out.rowPointer(r), dimension) }
+    let groups = SequenceSplit.groups(lengths: tokenIDs.map(\.count), threads: threads)
+    if groups.count <= 1 {
+      encode(
+        tokenIDs, into: out.baseAddress, threads: threads, normalize: normalize ?? layout.normalize,
+        profile: profile)
+    } else {
+      let rows = UnsafeSendable(out.baseAddress)
+      parallelFor(groups.count, threads: groups.count) { g in
+        let members = groups[g]
+        let part = UnsafeMutablePointer<Float>.allocate(capacity: members.count * self.dimension)
+        defer { part.deallocate() }
+        self.encode(
+          members.map { tokenIDs[$0] }, into: part, threads: 1,
+          normalize: normalize ?? self.layout.normalize, profile: profile)
+        for (k, i) in members.enumerated() {
+          (rows.value + i * self.dimension).update(
+            from: part + k * self.dimension, count: self.dimension)
+        }
+      }
     }
     return out
   }
 
+  /// Pooled (and normalised) rows of checked sequences into out: [tokenIDs.count × hidden].
+  func encode(
+    _ tokenIDs: [[Int32]], into out: UnsafeMutablePointer<Float>, threads: Int, normalize: Bool,
+    profile: ForwardProfile?
+  ) {
+    let batch = RaggedBatch(lengths: tokenIDs.map(\.count))
+    let hidden = forward(
+      ids: tokenIDs.flatMap { $0 }, batch: batch, threads: threads, profile: profile)
+    var clock = StageClock(profile)
+    TransformerKernels.pool(
+      hidden.baseAddress, batch: batch, width: dimension, pooling: layout.pooling, into: out)
+    if normalize {
+      for r in 0..<batch.count { _ = VectorKernels.normalize(out + r * dimension, dimension) }
+    }
+    clock.lap(.pooling)
+  }
+
   /// The final hidden states of a ragged batch: [tokenCount × hidden].
-  func forward(ids: [Int32], batch: RaggedBatch, threads: Int) -> Matrix {
+  func forward(ids: [Int32], batch: RaggedBatch, threads: Int, profile: ForwardProfile? = nil)
+    -> Matrix
+  {
     let h = config.hiddenSize
     let t = batch.tokenCount
     let x = Matrix(rows: t, columns: h)
@@ -97,25 +139,34 @@ public final class BertModel: Sendable {
       inner.deallocate()
     }
     let eps = config.layerNormEpsilon
+    var clock = StageClock(profile)
     TransformerKernels.embed(
       ids: ids, batch: batch, weights: weights, epsilon: eps, into: x.baseAddress, threads: threads)
+    clock.lap(.embeddings)
     for layer in weights.layers {
       // qkv: [t × 3h]; context: [t × h] attention per (sequence, head).
       layer.queryKeyValue.apply(x.baseAddress, rows: t, into: qkv, threads: threads)
+      clock.lap(.queryKeyValue)
       SelfAttention.forward(
         qkv: qkv, batch: batch, hidden: h, heads: config.headCount, into: context, threads: threads)
+      clock.lap(.attention)
       // x = LayerNorm(x + context · Woᵀ + bo); the projection goes to qkv's first t × h floats.
       layer.attentionOutput.apply(context, rows: t, into: qkv, threads: threads)
+      clock.lap(.attentionOutput)
       TransformerKernels.layerNorm(
         x.baseAddress, residual: qkv, rows: t, width: h, layer.attentionNorm, eps, threads: threads)
+      clock.lap(.attentionNorm)
       // x = LayerNorm(x + GELU(x · W1ᵀ + b1) · W2ᵀ + b2).
       layer.intermediate.apply(
         x.baseAddress, rows: t, into: inner, activation: .gelu, threads: threads
       )
+      clock.lap(.feedForwardUp)
       layer.output.apply(inner, rows: t, into: context, threads: threads)
+      clock.lap(.feedForwardDown)
       TransformerKernels.layerNorm(
         x.baseAddress, residual: context, rows: t, width: h, layer.outputNorm, eps, threads: threads
       )
+      clock.lap(.outputNorm)
     }
     return x
   }

@@ -28,7 +28,8 @@ enum TransformerKernels {
             let row = out.value + t * h
             let word = weights.wordEmbeddings.rowPointer(Int(ids.value[t]))
             let position = weights.positionEmbeddings.rowPointer(p)
-            for j in 0..<h { row[j] = word[j] + position[j] + type0.value[j] }
+            VectorKernels.add(word, position, into: row, h)
+            VectorKernels.add(row, type0.value, into: row, h)
           }
         }
       }
@@ -40,8 +41,8 @@ enum TransformerKernels {
 
   /// x = LayerNorm(x + residual) row by row (plain LayerNorm when `residual` is nil).
   ///
-  /// x, residual: [rows × width]; γ, β: [width]. Mean and variance in Double (biased variance,
-  /// like PyTorch).
+  /// x, residual: [rows × width]; γ, β: [width]. Two passes (mean, then squared deviations)
+  /// in `SIMD8<Float>` lanes; biased variance, like PyTorch.
   static func layerNorm(
     _ x: UnsafeMutablePointer<Float>, residual: UnsafePointer<Float>?, rows: Int, width: Int,
     _ weights: LayerNormWeights, _ epsilon: Float, threads: Int
@@ -57,41 +58,61 @@ enum TransformerKernels {
           for r in block * rowBlock..<min(rows, (block + 1) * rowBlock) {
             let row = xs.value + r * width
             if let residual = rs.value {
-              let other = residual + r * width
-              for j in 0..<width { row[j] += other[j] }
+              VectorKernels.add(row, residual + r * width, into: row, width)
             }
-            var sum = 0.0
-            for j in 0..<width { sum += Double(row[j]) }
-            let mean = sum / Double(width)
-            var squares = 0.0
-            for j in 0..<width {
-              let d = Double(row[j]) - mean
-              squares += d * d
-            }
-            let inverse = Float(1 / (squares / Double(width) + Double(epsilon)).squareRoot())
-            let m = Float(mean)
-            for j in 0..<width { row[j] = (row[j] - m) * inverse * gamma[j] + beta[j] }
+            normalizeRow(row, width: width, gamma: gamma, beta: beta, epsilon: epsilon)
           }
         }
       }
     }
   }
 
+  /// row = (row − mean) / √(var + ε) · γ + β for one row of `width` floats.
+  @inline(__always)
+  static func normalizeRow(
+    _ row: UnsafeMutablePointer<Float>, width: Int, gamma: UnsafePointer<Float>,
+    beta: UnsafePointer<Float>, epsilon: Float
+  ) {
+    let raw = UnsafeMutableRawPointer(row)
+    let vectors = width / 8 * 8
+    var acc = SIMD8<Float>()
+    var j = 0
+    while j < vectors {
+      acc += raw.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self)
+      j += 8
+    }
+    var sum = acc.sum()
+    for i in vectors..<width { sum += row[i] }
+    let mean = sum / Float(width)
+    let m = SIMD8<Float>(repeating: mean)
+    acc = SIMD8<Float>()
+    j = 0
+    while j < vectors {
+      let d = raw.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self) - m
+      acc += d * d
+      j += 8
+    }
+    var squares = acc.sum()
+    for i in vectors..<width { squares += (row[i] - mean) * (row[i] - mean) }
+    let inverse = 1 / (squares / Float(width) + epsilon).squareRoot()
+    let s = SIMD8<Float>(repeating: inverse)
+    let rg = UnsafeRawPointer(gamma)
+    let rb = UnsafeRawPointer(beta)
+    j = 0
+    while j < vectors {
+      let v = raw.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self)
+      let y =
+        (v - m) * s * rg.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self)
+        + rb.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self)
+      raw.storeBytes(of: y, toByteOffset: j * 4, as: SIMD8<Float>.self)
+      j += 8
+    }
+    for i in vectors..<width { row[i] = (row[i] - mean) * inverse * gamma[i] + beta[i] }
+  }
+
   /// Softmax of each of `rows` rows of `width` values, in place (rows `stride` apart).
   static func softmax(_ x: UnsafeMutablePointer<Float>, rows: Int, width: Int, stride: Int) {
-    for r in 0..<rows {
-      let row = x + r * stride
-      var top = -Float.infinity
-      for j in 0..<width { top = Swift.max(top, row[j]) }
-      var sum: Float = 0
-      for j in 0..<width {
-        let e = expf(row[j] - top)
-        row[j] = e
-        sum += e
-      }
-      let inverse = 1 / sum
-      for j in 0..<width { row[j] *= inverse }
-    }
+    Softmax.rows(x, rows: rows, width: width, stride: stride)
   }
 
   /// Pools the token rows of each sequence into one row of `out`.

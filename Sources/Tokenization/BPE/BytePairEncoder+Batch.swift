@@ -1,3 +1,4 @@
+import Atomics
 import EmbeddingCore
 import Foundation
 
@@ -17,7 +18,9 @@ extension BytePairEncoder {
     disallowedSpecial: SpecialTokenSet = .all,
     threads: Int = Parallelism.defaultThreads
   ) throws -> [[Int]] {
-    let results = ParallelSlots<[Int]>(count: texts.count, initial: [])
+    // Disjoint indices per worker: no lock per result (ParallelSlots' lock, taken 55,000 times
+    // by two threads on a 20 MB batch of lines, cost a tenth of the 2-thread speed-up).
+    let results = SharedBuffer<[Int]>(count: texts.count, value: [])
     let failure = FirstError()
     let workers = max(1, min(threads, texts.count))
     // Contiguous ranges, several per worker, so uneven lengths still balance.
@@ -46,19 +49,22 @@ extension BytePairEncoder {
       }
     }
     if let error = failure.error { throw error }
-    return results.values
+    return results.array()
   }
 }
 
-/// The first error thrown by any worker (lock-protected).
+/// The first error thrown by any worker: the error behind a lock, and an atomic flag that
+/// workers check before each text without taking the lock.
 final class FirstError: @unchecked Sendable {
   private let lock = NSLock()
   private var stored: Error?
+  private let raised = ManagedAtomic<Bool>(false)
 
   func set(_ error: Error) {
     lock.lock()
     if stored == nil { stored = error }
     lock.unlock()
+    raised.store(true, ordering: .releasing)
   }
 
   var error: Error? {
@@ -67,5 +73,5 @@ final class FirstError: @unchecked Sendable {
     return stored
   }
 
-  var isSet: Bool { error != nil }
+  var isSet: Bool { raised.load(ordering: .acquiring) }
 }

@@ -177,10 +177,17 @@ extension BytePairEncoder {
     let table = self.table.lookup
     let cache = workspace.cache
     var start = 0
+    var end = Splitter.pieceEnd(base, 0, count, classes)
     var lastPieceTokens = 0
     while start < count {
-      let end = Splitter.pieceEnd(base, start, count, classes)
       let length = end - start
+      // Cut the next piece now and prefetch its rank slot: the rank tables (MBs) miss the cache
+      // for most pieces, and this overlaps that miss with the current piece's work.
+      var nextEnd = end
+      if end < count {
+        nextEnd = Splitter.pieceEnd(base, end, count, classes)
+        table.prefetch(base + end, nextEnd - end, readable: readable - end)
+      }
       let rank = table.rank(base + start, length, readable: readable - start)
       if rank != RankTable.absent {
         out.append(Int(rank))
@@ -202,6 +209,7 @@ extension BytePairEncoder {
         lastPieceTokens = out.count - before
       }
       start = end
+      end = nextEnd
     }
     return lastPieceTokens
   }

@@ -80,6 +80,8 @@ enum BytePairMerge {
     // parts 0..<count-1; starts[count-1] == length is a sentinel.
     var count = length + 1
     for i in 0...length { starts[i] = Int32(i) }
+    // Start every pair's slot load first, so the misses overlap instead of queueing.
+    for i in 0..<(length - 1) { table.prefetch(piece + i, 2, readable: readable - i) }
     for i in 0..<(length - 1) { ranks[i] = table.rank(piece + i, 2, readable: readable - i) }
     ranks[length - 1] = RankTable.absent
     ranks[length] = RankTable.absent

@@ -71,8 +71,13 @@ extension BytePairEncoder {
   /// let o200k = try BytePairEncoder.named(.o200k_base)
   /// let gpt2 = try BytePairEncoder.named(.gpt2, directory: "../shared/data/tokenizers")
   /// ```
+  /// A `.tiktoken` file (shipped or found in a directory) must have the SHA-256 tiktoken expects
+  /// for the encoding (listed in `Resources/SOURCES.md`); `encoder.json` + `vocab.bpe` are
+  /// converted, not hashed.
+  ///
   /// - Throws: `EmbeddingError.malformed` naming the file and line for a corrupt or truncated
-  ///   vocabulary; `.io` if a file cannot be read.
+  ///   vocabulary, or both hashes when the file's SHA-256 is not the encoding's; `.io` if a file
+  ///   cannot be read.
   /// - Complexity: O(vocabulary file size) on the first call (≈0.1–0.3 s in release).
   public static func named(_ name: EncodingName, directory: String? = nil) throws
     -> BytePairEncoder
@@ -103,13 +108,19 @@ extension BytePairEncoder {
   {
     let ranks: [(bytes: [UInt8], rank: Int)]
     let path: String
+    var contents: [UInt8] = []
     switch source {
     case .tiktoken(let file):
-      ranks = try TiktokenFile.read(path: file)
+      contents = try TiktokenFile.contents(path: file)
+      ranks = try TiktokenFile.parse(contents, path: file)
       path = file
     case .gpt2Files(let encoder, let merges):
       ranks = try GPT2VocabularyFiles.read(encoderJSON: encoder, vocabBPE: merges)
       path = encoder
+    }
+    if case .tiktoken = source, ranks.count == name.mergeableTokenCount {
+      // After the count check's clearer message for a cut file, before building the tables.
+      try VocabularyHash.verify(contents, name: name, path: path)
     }
     return try make(
       name: name.rawValue, preTokenizer: name.preTokenizer, ranks: ranks,

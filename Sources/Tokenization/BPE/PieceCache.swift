@@ -3,27 +3,38 @@
 /// Remembers the tokens of recently merged pieces of 2–16 bytes, so a repeated word that is
 /// not a single token ("naïve", " tokenizer") is merged once, then copied.
 ///
-/// Open addressing over a fixed number of slots; when half full it is cleared (cheap, and
-/// it keeps the cache bounded whatever the input). Keys are the piece bytes packed into two
-/// words plus the length. Owned by one `Workspace`, so never shared between threads.
+/// Open addressing. The table starts at 2^16 slots and doubles whenever it is half full, up
+/// to 2^18 slots (131,072 pieces, about 6 MB plus their tokens); at that size a half-full
+/// table is cleared instead, which keeps the cache bounded whatever the input. Keys are the
+/// piece bytes packed into two words plus the length. Owned by one `Workspace`, so never shared
+/// between threads.
 final class PieceCache {
-  static let slotCount = 1 << 16
+  static let initialSlotCount = 1 << 16
+  static let maximumSlotCount = 1 << 18
   static let maxPieceLength = 16
-  private let first: UnsafeMutablePointer<UInt64>
-  private let second: UnsafeMutablePointer<UInt64>
+  private(set) var slotCount = PieceCache.initialSlotCount
+  private var first: UnsafeMutablePointer<UInt64>
+  private var second: UnsafeMutablePointer<UInt64>
   /// `length << 56 | tokenStart << 8 | tokenCount`; 0 = empty slot.
-  private let meta: UnsafeMutablePointer<UInt64>
+  private var meta: UnsafeMutablePointer<UInt64>
   private var tokens: [Int] = []
-  private var used = 0
+  private(set) var used = 0
 
   init() {
-    first = .allocate(capacity: Self.slotCount)
-    second = .allocate(capacity: Self.slotCount)
-    meta = .allocate(capacity: Self.slotCount)
-    meta.initialize(repeating: 0, count: Self.slotCount)
-    first.initialize(repeating: 0, count: Self.slotCount)
-    second.initialize(repeating: 0, count: Self.slotCount)
-    tokens.reserveCapacity(Self.slotCount * 2)
+    (first, second, meta) = Self.allocate(slotCount)
+    tokens.reserveCapacity(slotCount * 2)
+  }
+
+  private static func allocate(_ count: Int) -> (
+    UnsafeMutablePointer<UInt64>, UnsafeMutablePointer<UInt64>, UnsafeMutablePointer<UInt64>
+  ) {
+    let first = UnsafeMutablePointer<UInt64>.allocate(capacity: count)
+    let second = UnsafeMutablePointer<UInt64>.allocate(capacity: count)
+    let meta = UnsafeMutablePointer<UInt64>.allocate(capacity: count)
+    first.initialize(repeating: 0, count: count)
+    second.initialize(repeating: 0, count: count)
+    meta.initialize(repeating: 0, count: count)
+    return (first, second, meta)
   }
 
   deinit {
@@ -54,9 +65,9 @@ final class PieceCache {
   }
 
   @inline(__always)
-  private static func slot(_ a: UInt64, _ b: UInt64, _ length: Int) -> Int {
+  private static func hash(_ a: UInt64, _ b: UInt64, _ length: Int) -> Int {
     let h = (a &* 0x9E37_79B9_7F4A_7C15) ^ (b &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(length)
-    return Int(truncatingIfNeeded: (h ^ (h >> 29)) &* 0xBF58_476D_1CE4_E5B9 >> 40) & (slotCount - 1)
+    return Int(truncatingIfNeeded: (h ^ (h >> 29)) &* 0xBF58_476D_1CE4_E5B9 >> 40)
   }
 
   /// Appends the cached tokens of the piece to `out` and returns true, or returns false.
@@ -65,7 +76,8 @@ final class PieceCache {
     _ bytes: UnsafePointer<UInt8>, _ length: Int, readable: Int, into out: inout [Int]
   ) -> Bool {
     let (a, b) = Self.pack(bytes, length, readable: readable)
-    var s = Self.slot(a, b, length)
+    let mask = slotCount - 1
+    var s = Self.hash(a, b, length) & mask
     while true {
       let m = meta[s]
       if m == 0 { return false }
@@ -75,25 +87,45 @@ final class PieceCache {
         tokens.withUnsafeBufferPointer { out.append(contentsOf: $0[start..<(start + count)]) }
         return true
       }
-      s = (s + 1) & (Self.slotCount - 1)
+      s = (s + 1) & mask
     }
   }
 
   /// Remembers the tokens `ids` of the piece.
   func insert(_ bytes: UnsafePointer<UInt8>, _ length: Int, readable: Int, ids: ArraySlice<Int>) {
     guard ids.count < 256 else { return }
-    if used >= Self.slotCount / 2 {
-      meta.update(repeating: 0, count: Self.slotCount)
-      tokens.removeAll(keepingCapacity: true)
-      used = 0
+    if used >= slotCount / 2 {
+      if slotCount < Self.maximumSlotCount {
+        grow()
+      } else {
+        meta.update(repeating: 0, count: slotCount)
+        tokens.removeAll(keepingCapacity: true)
+        used = 0
+      }
     }
     let (a, b) = Self.pack(bytes, length, readable: readable)
-    var s = Self.slot(a, b, length)
-    while meta[s] != 0 { s = (s + 1) & (Self.slotCount - 1) }
-    first[s] = a
-    second[s] = b
-    meta[s] = UInt64(length) << 56 | UInt64(tokens.count) << 8 | UInt64(ids.count)
+    place(a, b, UInt64(length) << 56 | UInt64(tokens.count) << 8 | UInt64(ids.count))
     tokens.append(contentsOf: ids)
     used += 1
+  }
+
+  private func place(_ a: UInt64, _ b: UInt64, _ m: UInt64) {
+    let mask = slotCount - 1
+    var s = Self.hash(a, b, Int(m >> 56)) & mask
+    while meta[s] != 0 { s = (s + 1) & mask }
+    first[s] = a
+    second[s] = b
+    meta[s] = m
+  }
+
+  /// Doubles the table and re-inserts every entry (their tokens stay where they are).
+  private func grow() {
+    let (oldFirst, oldSecond, oldMeta, oldCount) = (first, second, meta, slotCount)
+    slotCount *= 2
+    (first, second, meta) = Self.allocate(slotCount)
+    for s in 0..<oldCount where oldMeta[s] != 0 { place(oldFirst[s], oldSecond[s], oldMeta[s]) }
+    oldFirst.deallocate()
+    oldSecond.deallocate()
+    oldMeta.deallocate()
   }
 }

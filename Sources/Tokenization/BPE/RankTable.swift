@@ -1,4 +1,5 @@
 // The byte-sequence → rank map at the heart of byte-pair encoding.
+import CEmbeddingKernels
 import EmbeddingCore
 import Foundation
 
@@ -240,6 +241,19 @@ struct RankLookup {
       hash ^= hash >> 31
     }
     return hash | 1
+  }
+
+  /// Starts loading the hash slot that `rank(bytes, length, readable:)` will probe first (a cache
+  /// hint only; the encoder issues it one piece ahead).
+  @inline(__always)
+  func prefetch(_ bytes: UnsafePointer<UInt8>, _ length: Int, readable: Int) {
+    if length >= 2 && length <= 7 {
+      let key = Self.pack(bytes, length, readable: readable).0 | UInt64(length) << 56
+      ek_prefetch(short + Self.slot(key, shortMask))
+    } else if length >= 8 && length <= 16 {
+      let (a, b) = Self.pack(bytes, length, readable: readable)
+      ek_prefetch(medium + Self.slot(a ^ (b &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(length), mediumMask))
+    }
   }
 
   /// The rank of `bytes[0..<length]`, or `RankTable.absent`.

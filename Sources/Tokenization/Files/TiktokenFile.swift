@@ -17,6 +17,13 @@ public enum TiktokenFile {
   ///   (no space, bad base64, bad rank, a token or rank given twice), or `.io`.
   /// - Complexity: O(file size).
   public static func read(path: String) throws -> [(bytes: [UInt8], rank: Int)] {
+    try parse(contents(path: path), path: path)
+  }
+
+  /// The whole (decompressed) bytes of a `.tiktoken` file.
+  ///
+  /// - Throws: `EmbeddingError.malformed` naming the first line a damaged `.gz`/`.xz` cut, or `.io`.
+  static func contents(path: String) throws -> [UInt8] {
     let stream = try ByteStream(path: path)
     var contents: [UInt8] = []
     var chunk = [UInt8](repeating: 0, count: 1 << 20)
@@ -31,7 +38,7 @@ public enum TiktokenFile {
         path: path, location: "line \(complete + 1)",
         reason: "\(reason) (\(location) of the compressed file, after \(complete) complete lines)")
     }
-    return try parse(contents, path: path)
+    return contents
   }
 
   /// Parses the bytes of a `.tiktoken` file (`path` is for error messages).

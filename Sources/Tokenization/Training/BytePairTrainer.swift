@@ -1,4 +1,5 @@
 import EmbeddingCore
+import HeapModule
 
 /// Learns a byte-level BPE vocabulary from text, saved as a `.tiktoken` file that
 /// `BytePairEncoder.load(tiktokenFile:preTokenizer:)` and Python's tiktoken both read.
@@ -7,7 +8,7 @@ import EmbeddingCore
 /// are ranks 0–255; then, until the vocabulary is full, the most frequent adjacent pair of
 /// tokens inside pieces is merged into a new token (ties: the pair of lower IDs first).
 /// Pair counts are updated incrementally (only pieces that hold the merged pair are touched)
-/// and the best pair comes from a max-heap with lazy invalidation.
+/// and the best pair comes from a max-heap (swift-collections' `Heap`) with lazy invalidation.
 ///
 /// ```swift
 /// let trainer = BytePairTrainer(vocabularySize: 8192, preTokenizer: .gpt2)
@@ -151,14 +152,27 @@ final class PieceCounter {
   }
 }
 
+/// A candidate merge in the trainer's queue: the pair and its count when it was queued.
+///
+/// Ordered so that the heap's maximum is the pair to merge next: the higher count, then (on a
+/// tie) the lower pair, i.e. the lower left token ID, then the lower right one.
+struct PairEntry: Comparable {
+  var count: Int
+  var pair: UInt64
+
+  static func < (a: PairEntry, b: PairEntry) -> Bool {
+    a.count != b.count ? a.count < b.count : a.pair > b.pair
+  }
+}
+
 /// The pieces as token sequences, pair counts, where each pair occurs, and a max-heap.
 struct MergeState {
   var symbols: [[Int32]]
   let counts: [Int]
   var pairCounts: [UInt64: Int] = [:]
   var pairPieces: [UInt64: [Int32]] = [:]
-  /// (count, pair) entries; an entry is stale when its count no longer matches.
-  var heap: [(count: Int, pair: UInt64)] = []
+  /// Queued pairs; an entry is stale when its count no longer matches `pairCounts`.
+  var heap: Heap<PairEntry>
 
   init(pieces: [[UInt8]], counts: [Int]) {
     symbols = pieces.map { $0.map { Int32($0) } }
@@ -170,57 +184,21 @@ struct MergeState {
         pairPieces[pair, default: []].append(Int32(p))
       }
     }
-    heap = pairCounts.map { ($0.value, $0.key) }
-    heap.sort { Self.before($0, $1) }  // a sorted array is a valid heap
+    heap = Heap(pairCounts.lazy.map { PairEntry(count: $0.value, pair: $0.key) })
   }
 
   @inline(__always) static func key(_ a: Int32, _ b: Int32) -> UInt64 {
     UInt64(UInt32(a)) << 32 | UInt64(UInt32(b))
   }
 
-  /// Heap order: higher count first, then the lower pair.
-  @inline(__always)
-  static func before(_ a: (count: Int, pair: UInt64), _ b: (count: Int, pair: UInt64)) -> Bool {
-    a.count != b.count ? a.count > b.count : a.pair < b.pair
-  }
-
-  mutating func push(_ entry: (count: Int, pair: UInt64)) {
-    heap.append(entry)
-    var child = heap.count - 1
-    while child > 0 {
-      let parent = (child - 1) / 2
-      guard Self.before(heap[child], heap[parent]) else { break }
-      heap.swapAt(child, parent)
-      child = parent
-    }
-  }
-
-  mutating func pop() -> (count: Int, pair: UInt64)? {
-    guard !heap.isEmpty else { return nil }
-    let top = heap[0]
-    let last = heap.removeLast()
-    if !heap.isEmpty {
-      heap[0] = last
-      var parent = 0
-      while true {
-        let left = 2 * parent + 1
-        if left >= heap.count { break }
-        var best = left
-        if left + 1 < heap.count && Self.before(heap[left + 1], heap[left]) { best = left + 1 }
-        guard Self.before(heap[best], heap[parent]) else { break }
-        heap.swapAt(best, parent)
-        parent = best
-      }
-    }
-    return top
-  }
-
   /// The most frequent pair and its count (stale heap entries are refreshed or dropped).
   mutating func bestPair() -> (UInt64, Int)? {
-    while let top = pop() {
+    while let top = heap.popMax() {
       let current = pairCounts[top.pair] ?? 0
       if current == top.count && current > 0 { return (top.pair, current) }
-      if current > 0 && current < top.count { push((current, top.pair)) }
+      if current > 0 && current < top.count {
+        heap.insert(PairEntry(count: current, pair: top.pair))
+      }
     }
     return nil
   }
@@ -272,7 +250,7 @@ struct MergeState {
       let updated = (pairCounts[k] ?? 0) + delta
       if updated > 0 {
         pairCounts[k] = updated
-        if delta > 0 { push((updated, k)) }
+        if delta > 0 { heap.insert(PairEntry(count: updated, pair: k)) }
       } else {
         pairCounts[k] = nil
         pairPieces[k] = nil

@@ -13,6 +13,18 @@ package enum DocumentTraining: Sendable, Equatable {
 }
 
 extension TrainingWorker {
+  /// Copies the words of `words` (at most `configuration.maxSentenceLength`) that survive
+  /// sub-sampling into `sentence`; returns how many.
+  mutating func keepSubsampled(_ words: UnsafeBufferPointer<Int32>) -> Int {
+    var n = 0
+    for w in words.prefix(configuration.maxSentenceLength)
+    where random32() <= tables.keepThreshold[Int(w)] {
+      sentence[n] = w
+      n += 1
+    }
+    return n
+  }
+
   /// Trains one document (at most `configuration.maxSentenceLength` vocabulary rows) whose
   /// vector is the padded row `document`, at learning rate `alpha`; returns the words kept after
   /// sub-sampling.
@@ -26,12 +38,7 @@ extension TrainingWorker {
     document words: UnsafeBufferPointer<Int32>, vector document: UnsafeMutablePointer<Float>,
     mode: DocumentTraining, alpha: Float, learnWords: Bool = true, learnHidden: Bool = true
   ) -> Int {
-    var n = 0
-    for w in words.prefix(configuration.maxSentenceLength)
-    where random32() <= tables.keepThreshold[Int(w)] {
-      sentence[n] = w
-      n += 1
-    }
+    let n = keepSubsampled(words)
     if n == 0 { return 0 }
     let window = configuration.window
     let input = weights.input
@@ -63,7 +70,7 @@ extension TrainingWorker {
       case .distributedMemory:
         cbowStep(
           contexts: b, outputs: count, rows: outputRows, labels: outputLabels, alpha: alpha,
-          learnHidden: learnHidden, updatedContexts: learnWords ? b : 1)
+          learnHidden: learnHidden, updatedContexts: learnWords ? b : 1, scaleSumError: true)
       }
     }
     return n

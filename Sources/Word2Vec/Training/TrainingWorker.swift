@@ -85,7 +85,7 @@ package struct TrainingWorker {
 
   /// One noise word (unigram^0.75), O(1) by the alias method.
   @inline(__always)
-  private mutating func noiseWord() -> Int {
+  mutating func noiseWord() -> Int {
     let r = rng.next()
     let bucket = Int(((r & 0xFFFF_FFFF) &* UInt64(tables.vocabularySize)) >> 32)
     return UInt32(truncatingIfNeeded: r >> 32) <= tables.noiseThreshold[bucket]
@@ -180,7 +180,7 @@ package struct TrainingWorker {
   /// A non-finite score (weights overflowed: the learning rate is too high and training
   /// diverged) gives no update and is counted in `nonFiniteScores`; the trainer stops on it.
   @inline(__always)
-  private mutating func gradient(_ f: Float, label: Float, alpha: Float) -> Float {
+  mutating func gradient(_ f: Float, label: Float, alpha: Float) -> Float {
     guard f.isFinite else {
       nonFiniteScores += 1
       return 0
@@ -294,13 +294,14 @@ package struct TrainingWorker {
   // MARK: CBOW
 
   /// h = Σ (or mean of) the B context rows; for each output: g = (label - σ(h·out)) · alpha,
-  /// Δh += g · out (old), out += g · h; finally every context row += Δh (as word2vec.c).
+  /// Δh += g · out (old), out += g · h; finally every context row += Δh (as word2vec.c), or
+  /// += Δh / B for a sum with `scaleSumError` (gensim's Doc2Vec PV-DM with dm_mean=0).
   /// Shapes: h and Δh are two stride-long rows of `scratch`.
   @inline(__always)
   mutating func cbowStep(
     contexts b: Int, outputs o: Int, rows outputRows: UnsafeMutablePointer<FloatRow>,
     labels outputLabels: UnsafeMutablePointer<Float>, alpha: Float, learnHidden: Bool = true,
-    updatedContexts: Int? = nil
+    updatedContexts: Int? = nil, scaleSumError: Bool = false
   ) {
     let h = UnsafeMutableRawPointer(scratch)
     let delta = h + stride * 4
@@ -352,6 +353,12 @@ package struct TrainingWorker {
       }
     }
     let deltaRow = scratch + stride
+    if scaleSumError && !configuration.cbowMean {
+      for j in 0..<(updatedContexts ?? b) {
+        VectorKernels.axpy(1 / Float(b), deltaRow, contextRows[j], stride)
+      }
+      return
+    }
     for j in 0..<(updatedContexts ?? b) {
       VectorKernels.add(contextRows[j], deltaRow, into: contextRows[j], stride)
     }

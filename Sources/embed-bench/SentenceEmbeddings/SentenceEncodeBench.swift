@@ -7,7 +7,9 @@ import Foundation
 /// `Benchmarks/sentence_benchmark.py`.
 ///
 /// Prints one JSON object to stdout: `seconds` (each timed pass, model load excluded),
-/// `peakRSSMiB`, `truncated`, `backend`, `loadSeconds`.
+/// `peakRSSMiB` (this process's own peak: `VmHWM` from /proc/self/status, which unlike
+/// `ru_maxrss` does not inherit the parent's peak across fork/exec), `truncated`, `backend`,
+/// `loadSeconds` and, with `--profile`, `stages` (thread-seconds per forward-pass stage, all passes).
 struct SentenceEncodeBench: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "sentence-encode",
@@ -37,6 +39,9 @@ struct SentenceEncodeBench: ParsableCommand {
   @Option(help: "Text put before every line.")
   var prompt = ""
 
+  @Flag(help: "Time each stage of the forward pass (adds `stages` to the report).")
+  var profile = false
+
   func run() throws {
     var options = SentenceEncoderOptions()
     options.threads = threads
@@ -46,6 +51,8 @@ struct SentenceEncodeBench: ParsableCommand {
       throw ValidationError("--compute must be float32 or int8")
     }
     options.compute = mode
+    let stages = profile ? ForwardProfile() : nil
+    options.profile = stages
     let loadStart = MonotonicClock.now()
     let encoder = try SentenceEncoder(directory: model, options: options)
     let loadSeconds = MonotonicClock.now() - loadStart
@@ -61,14 +68,34 @@ struct SentenceEncodeBench: ParsableCommand {
     }
     guard let result else { return }
     if let output { try NumpyArrayFile.write(result.vectors, to: output) }
-    var usage = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &usage)
-    let report: [String: Any] = [
-      "seconds": seconds, "peakRSSMiB": Double(usage.ru_maxrss) / 1024,
+    var report: [String: Any] = [
+      "seconds": seconds, "peakRSSMiB": Self.peakResidentMiB(),
       "truncated": result.truncatedCount, "backend": MatrixMultiply.backend,
       "loadSeconds": loadSeconds, "texts": lines.count,
     ]
+    if let stages {
+      report["stages"] = Dictionary(
+        uniqueKeysWithValues: stages.seconds.map { ($0.key.rawValue, $0.value) })
+    }
     let data = try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys])
     print(String(decoding: data, as: UTF8.self))
+  }
+
+  /// This process's peak resident set in MiB: `VmHWM` where /proc exists, else `ru_maxrss`.
+  static func peakResidentMiB() -> Double {
+    if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+      let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+      let kib = Double(
+        line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
+    {
+      return kib / 1024
+    }
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    #if os(Linux)
+      return Double(usage.ru_maxrss) / 1024
+    #else
+      return Double(usage.ru_maxrss) / 1_048_576
+    #endif
   }
 }

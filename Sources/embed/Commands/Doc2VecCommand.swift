@@ -76,8 +76,11 @@ struct Doc2VecTrain: ParsableCommand {
   @Option(help: "With --dm 1: 1 = mean of the context, 0 = sum.")
   var dmMean: Int = 1
 
-  @Option(help: "Training threads (default: all cores; 1 = reproducible).")
-  var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+  @Option(help: "With --dm 1: 1 = concatenate the document and window vectors (slower).")
+  var dmConcat: Int = 0
+
+  @Option(help: "Training threads ($EMBEDDINGKIT_THREADS, else the number of cores; 1 = reproducible).")
+  var threads: Int = Parallelism.defaultThreads
 
   @Option(help: "Random seed.")
   var seed: UInt64 = 1
@@ -111,6 +114,7 @@ struct Doc2VecTrain: ParsableCommand {
     c.minAlpha = minAlpha
     c.dbowWords = dbowWords != 0
     c.dmMean = dmMean != 0
+    c.dmConcat = dmConcat != 0
     c.threads = threads
     c.seed = seed
     c.normalization = normalize
@@ -191,8 +195,11 @@ struct Doc2VecInfer: ParsableCommand {
   @Option(help: "Final learning rate (default: the model's).")
   var minAlpha: Float?
 
+  @Option(help: "Seed of this inference draw (default: the model's; inference is random).")
+  var seed: UInt64?
+
   @Option(help: "Threads (results do not depend on it).")
-  var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+  var threads: Int = Parallelism.defaultThreads
 
   func run() throws {
     var all = texts
@@ -206,7 +213,7 @@ struct Doc2VecInfer: ParsableCommand {
     let d2v = try Doc2Vec.load(from: model)
     let start = MonotonicClock.now()
     let (vectors, known) = try d2v.inferVectors(
-      all, epochs: epochs, alpha: alpha, minAlpha: minAlpha, threads: threads)
+      all, epochs: epochs, alpha: alpha, minAlpha: minAlpha, seed: seed, threads: threads)
     let seconds = MonotonicClock.now() - start
     let empty = known.filter { $0 == 0 }.count
     if empty > 0 {

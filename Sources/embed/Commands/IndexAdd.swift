@@ -34,6 +34,14 @@ struct IndexAdd: AsyncParsableCommand {
   @Option(help: "Tokens shared by consecutive chunks, for a new index.")
   var chunkOverlap: Int = 32
 
+  @Option(
+    help: ArgumentHelp(
+      "Stored vector precision, for a new index: float32, float16, int8 or binary.",
+      discussion:
+        "int8 calibrates an offset and scale per dimension on the first batch; binary keeps sign bits, searched by Hamming distance with the best chunks re-scored against the float query (embed search --rescore)."
+    ))
+  var precision: VectorPrecision?
+
   @Option(help: "Documents per transaction.")
   var batchSize: Int = 64
 
@@ -56,6 +64,15 @@ struct IndexAdd: AsyncParsableCommand {
       chunking: found.index != nil
         ? nil : ChunkingOptions(tokens: chunkTokens, overlap: chunkOverlap),
       create: true)
+    if let precision {
+      if let file = idx as? RetrievalIndex {
+        try file.setPrecision(precision)
+      } else if precision != .float32 {
+        throw ValidationError(
+          "--precision \(precision.rawValue) applies to an index file; the PostgreSQL store keeps float32 vectors (pgvector's vector type): leave --precision out"
+        )
+      }
+    }
     if try await idx.attribute("encoder") != spec.recorded {
       try await idx.setAttribute("encoder", spec.recorded)
     }

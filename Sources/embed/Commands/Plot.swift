@@ -87,7 +87,7 @@ struct Plot: ParsableCommand {
   @Option(help: "Random seed (t-SNE random start, UMAP negative sampling).")
   var seed: UInt64 = 1
 
-  @Option(help: "Worker threads (default: the number of cores).")
+  @Option(help: "Worker threads (default: $EMBEDDINGKIT_THREADS, else the number of cores).")
   var threads: Int?
 
   @Option(help: "Nearest neighbours per word listed in the HTML page (0 = none).")
@@ -151,7 +151,7 @@ struct Plot: ParsableCommand {
 
   func run() throws {
     try OutputPaths.check(outputs.map { ("-o", $0) }, inputs: [vectors, groups])
-    let threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
+    let threads = threads ?? Parallelism.defaultThreads
     let wv = try file.load(vectors)
     let (requested, wordGroups) = try requestedWords()
     let defaultTop = requested.isEmpty && top == nil ? 500 : top

@@ -4,14 +4,16 @@ import Foundation
 
 /// `embed quickstart`: the whole road from text to vectors on the corpus shipped in
 /// `Sources/embed/Resources`, in under a minute.
-struct Quickstart: ParsableCommand {
+struct Quickstart: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "A tour of EmbeddingKit on a small corpus that ships with it.",
     discussion: """
       Runs each stage of the pipeline and prints what it produced: tokens and token IDs, word \
       vectors trained with Word2Vec and their nearest neighbours, LLM input embeddings, a 2-D \
-      plot of a few words and, when a sentence-transformers model is found locally (--model), \
-      contextual sentence vectors and a small semantic search. Output files go to --output \
+      plot of a few words, contextual sentence vectors and a small semantic search when a \
+      sentence-transformers model is found locally (--model), sentence vectors from the static \
+      model shipped with embed, and a retrieval index over 353 fairy-tale paragraphs searched \
+      by BM25, by meaning and by both. Output files go to --output \
       (default ./quickstart-output), with a copy of the texts it uses, so every command it \
       prints runs as printed from any folder. The run is seeded and single-threaded: the same \
       answers every time.
@@ -26,13 +28,13 @@ struct Quickstart: ParsableCommand {
         + "all-MiniLM-L6-v2 under $EMBEDDINGKIT_MODELS and the Hugging Face cache)."))
   var model: String?
 
-  func run() throws {
+  func run() async throws {
     try FileManager.default.createDirectory(
       atPath: output, withIntermediateDirectories: true)
     // Absolute, so the printed commands work from any folder.
     let folder = URL(fileURLWithPath: output).standardizedFileURL.path
     let steps = QuickstartSteps(outputDirectory: folder, sentenceModel: model)
-    try steps.run()
+    try await steps.run()
   }
 }
 
@@ -44,7 +46,7 @@ struct QuickstartSteps {
   let outputDirectory: String
   var sentenceModel: String? = nil
 
-  func run() throws {
+  func run() async throws {
     Terminal.heading("EmbeddingKit quickstart")
     let start = MonotonicClock.now()
     var seconds: [String] = []
@@ -71,6 +73,17 @@ struct QuickstartSteps {
 
     // 6. sentence embeddings with a transformer (when a model is found locally)
     try timed("sentences") { try sentenceEmbeddingsStep(model: sentenceModel) }
+
+    // 7. sentence embeddings from the shipped static model (no download)
+    var encoder: StaticEncoder?
+    try timed("static") { encoder = try staticEmbeddingsStep() }
+
+    // 8. retrieval: index shipped documents, bm25 / dense / hybrid (writes <output>/grimm.sqlite)
+    if let encoder {
+      let retrievalStart = MonotonicClock.now()
+      try await retrievalStep(encoder: encoder)
+      seconds.append("retrieval \(String(format: "%.1f", MonotonicClock.now() - retrievalStart))")
+    }
 
     print(
       "\nquickstart done in \(String(format: "%.1f", MonotonicClock.now() - start)) s "

@@ -4,6 +4,9 @@ import Foundation
 import Retrieval
 
 extension SearchMode: ExpressibleByArgument {}
+extension VectorPrecision: ExpressibleByArgument {}
+extension FusionMethod: ExpressibleByArgument {}
+extension ScoreNormalization: ExpressibleByArgument {}
 
 /// `embed search INDEX "query"`: dense, BM25 or hybrid search; or BEIR evaluation with --qrels.
 struct Search: AsyncParsableCommand {
@@ -58,14 +61,44 @@ struct Search: AsyncParsableCommand {
   @Option(help: "BM25 b.")
   var b: Double = 0.4
 
-  @Option(help: "Reciprocal rank fusion constant.")
-  var rrfK: Double = 60
+  @Option(
+    help: ArgumentHelp(
+      "How hybrid mode combines the BM25 and dense lists: convex or rrf.",
+      discussion: """
+        convex: score = alpha × N(cosine) + (1 − alpha) × N(BM25), N bringing both lists to one \
+        scale over the candidates (--normalization); it keeps how far ahead a document is. \
+        rrf: reciprocal rank fusion, Σ weight / (rrf-k + rank); ranks only, no calibration. \
+        Tune them on your own judged queries with --queries/--qrels (BENCHMARKS.md shows how).
+        """))
+  var fusion: FusionMethod = FusionParameters().method
 
-  @Option(help: "Weight of the dense ranking in hybrid fusion (BM25 has weight 1).")
-  var denseWeight: Double = 1
+  @Option(
+    help: ArgumentHelp(
+      "Convex fusion: the dense share, 0 (BM25 only) to 1 (dense only).",
+      discussion: "Raise it for paraphrased queries, lower it for exact names and codes."))
+  var alpha: Double = FusionParameters().alpha
+
+  @Option(help: "Convex fusion: minmax ((s − min)/(max − min)) or z ((s − mean)/deviation).")
+  var normalization: ScoreNormalization = FusionParameters().normalization
+
+  @Option(
+    help: ArgumentHelp(
+      "RRF constant k: larger flattens the gap between the first ranks and the rest.",
+      valueName: "k"))
+  var rrfK: Double = FusionParameters().constant
+
+  @Option(help: "RRF: weight of the dense list (the BM25 list has weight 1).")
+  var denseWeight: Double = FusionParameters().denseWeight
+
+  @Option(help: "Hybrid: documents taken from each list before fusing (the candidates).")
+  var fusionDepth: Int = FusionParameters().depth
 
   @Option(help: "HNSW beam width, when the index has a graph.")
   var ef: Int = 128
+
+  @Option(
+    help: "Binary-precision indexes: chunks re-scored with the float query (0: Hamming only).")
+  var rescore: Int = 100
 
   @Flag(help: "Exact dense search even when the index has an HNSW graph.")
   var exact = false
@@ -94,8 +127,10 @@ struct Search: AsyncParsableCommand {
     let idx = try await IndexStore.open(location, reusing: found, encoder: encoder)
     let parameters = SearchParameters(
       bm25: BM25Parameters(k1: k1, b: b),
-      fusion: FusionParameters(constant: rrfK, bm25Weight: 1, denseWeight: denseWeight),
-      ef: exact ? nil : ef)
+      fusion: FusionParameters(
+        method: fusion, alpha: alpha, normalization: normalization, constant: rrfK,
+        bm25Weight: 1, denseWeight: denseWeight, depth: fusionDepth),
+      ef: exact ? nil : ef, rescore: rescore)
 
     if queries != nil || qrels != nil {
       guard let queries, let qrels else {

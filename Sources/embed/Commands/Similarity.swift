@@ -8,9 +8,11 @@ struct Similarity: ParsableCommand {
     abstract: "Print the cosine similarity of every pair of texts under a sentence encoder.",
     discussion: """
       Encodes the texts with a sentence-transformers model (BERT family, e.g. all-MiniLM-L6-v2) \
-      and prints their cosine similarity matrix.
+      or a static model (.eks; without --model, the one shipped with embed) and prints their \
+      cosine similarity matrix.
 
       Examples:
+        embed similarity "A man plays guitar." "Someone makes music."
         embed similarity --model all-MiniLM-L6-v2 "A man plays guitar." "Someone makes music."
         embed similarity --model ./bge-small --role query "how do plants eat" "photosynthesis" --json
       """)
@@ -28,7 +30,7 @@ struct Similarity: ParsableCommand {
   }
 
   func run() throws {
-    let encoder = try model.load()
+    let encoder = try model.loadEncoder().encoder
     let vectors = try encoder.encode(texts, role: try model.textRole())
     let matrix = Self.cosines(vectors)
     if json {

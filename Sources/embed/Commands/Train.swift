@@ -83,7 +83,7 @@ struct Train: ParsableCommand {
 
   @Option(
     name: [.customLong("threads"), .customLong("thread")],
-    help: "Worker threads (default: the number of cores).")
+    help: "Worker threads (default: $EMBEDDINGKIT_THREADS, else the number of cores).")
   var threads: Int?
 
   @Option(help: "Random seed (with --threads 1 runs are reproducible).")
@@ -123,7 +123,7 @@ struct Train: ParsableCommand {
   }
 
   /// --threads, or the number of cores.
-  var threadCount: Int { threads ?? ProcessInfo.processInfo.activeProcessorCount }
+  var threadCount: Int { threads ?? Parallelism.defaultThreads }
 
   func makeConfiguration() throws -> Word2VecConfiguration {
     var config = Word2VecConfiguration(architecture: model)

@@ -4,7 +4,8 @@ import EmbeddingKit
 /// The `embed-bench` command: benchmarks of EmbeddingKit's own code.
 ///
 /// Python anchors live in Benchmarks/.
-struct EmbedBench: ParsableCommand {
+@main
+struct EmbedBench: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "embed-bench",
     abstract: "Benchmarks of EmbeddingKit (see BENCHMARKS.md for the commands and results).",
@@ -33,8 +34,7 @@ struct EmbedBench: ParsableCommand {
       SentenceEncodeBench.self,
       // Retrieval
       HNSWBench.self,
+      StoreBench.self,
 
     ])
 }
-
-EmbedBench.main()

@@ -1,0 +1,83 @@
+import CEmbeddingKernels
+import Foundation
+
+/// Inner products and Hamming distances for vector search, on stored rows in float32, float16, int8
+/// or bits: C kernels compiled for AVX2 + FMA (+ F16C, POPCNT) where the CPU has them, else portable
+/// Swift (the same choice and `EMBEDDINGKIT_KERNELS` override as `MatrixMultiply`).
+///
+/// ```swift
+/// let s = DistanceKernels.dot(q, row, 384)
+/// DistanceKernels.dotGather(q, base: x, dimension: 384, ids: ids, count: n, into: out)
+/// ```
+public enum DistanceKernels {
+  /// Whether the C kernels are in use (false: the portable Swift loops).
+  public static let accelerated = KernelBackend.current != .swift
+
+  /// Σ x[i]·y[i] over `n` floats.
+  /// - Complexity: O(n).
+  @inline(__always)
+  public static func dot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ n: Int) -> Float {
+    accelerated ? ek_dot_avx2(x, y, Int64(n)) : VectorKernels.dot(x, y, n)
+  }
+
+  /// out[j] = q · base[ids[j]] for `count` ids (rows of `dimension` floats), prefetching ahead.
+  ///
+  /// ```
+  /// q: [d]; base: [rows × d]; ids: [count]; out: [count]
+  /// ```
+  /// - Complexity: O(count · dimension).
+  @inline(__always)
+  public static func dotGather(
+    _ q: UnsafePointer<Float>, base: UnsafePointer<Float>, dimension d: Int,
+    ids: UnsafePointer<Int32>, count: Int, into out: UnsafeMutablePointer<Float>
+  ) {
+    if accelerated {
+      ek_dot_gather_avx2(q, base, Int64(d), ids, Int64(count), out)
+    } else {
+      for j in 0..<count { out[j] = VectorKernels.dot(q, base + Int(ids[j]) * d, d) }
+    }
+  }
+
+  /// Hints the cache to load rows `ids[0..<count]` (`rowBytes` each) of `base`.
+  @inline(__always)
+  public static func prefetch(
+    _ base: UnsafeRawPointer, rowBytes: Int, ids: UnsafePointer<Int32>, count: Int
+  ) {
+    if accelerated { ek_prefetch_rows(base, Int64(rowBytes), ids, Int64(count)) }
+  }
+
+  /// Σ q[i]·x[i] with x stored as IEEE half floats (bit patterns).
+  /// - Complexity: O(n).
+  @inline(__always)
+  public static func dot(_ q: UnsafePointer<Float>, half x: UnsafePointer<UInt16>, _ n: Int)
+    -> Float
+  {
+    if accelerated { return ek_dot_f16_avx2(q, x, Int64(n)) }
+    var s: Float = 0
+    for i in 0..<n { s += q[i] * Float(Float16(bitPattern: x[i])) }
+    return s
+  }
+
+  /// Σ q[i]·x[i] with x stored as int8 codes (the caller folds scales into q).
+  /// - Complexity: O(n).
+  @inline(__always)
+  public static func dot(_ q: UnsafePointer<Float>, int8 x: UnsafePointer<Int8>, _ n: Int) -> Float
+  {
+    if accelerated { return ek_dot_i8_avx2(q, x, Int64(n)) }
+    var s: Float = 0
+    for i in 0..<n { s += q[i] * Float(x[i]) }
+    return s
+  }
+
+  /// Differing bits between two codes of `words` 64-bit words.
+  /// - Complexity: O(words).
+  @inline(__always)
+  public static func hamming(_ a: UnsafePointer<UInt64>, _ b: UnsafePointer<UInt64>, words: Int)
+    -> Int
+  {
+    if accelerated { return Int(ek_hamming_avx2(a, b, Int64(words))) }
+    var s = 0
+    for i in 0..<words { s += (a[i] ^ b[i]).nonzeroBitCount }
+    return s
+  }
+}
