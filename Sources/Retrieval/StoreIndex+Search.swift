@@ -38,18 +38,42 @@ extension StoreIndex {
       hits = try await store.dense(
         query: vector, depth: depth, ef: parameters.ef, filter: filter)
     case .hybrid:
-      let n = max(depth, parameters.fusion.depth)
+      let fusion = parameters.fusion
+      try fusion.validate()
+      let n = max(depth, fusion.depth)
       let lexical = try await store.bm25(
         terms: counts, depth: n, parameters: parameters.bm25, filter: filter)
-      let semantic = try await store.dense(query: vector, depth: n, ef: parameters.ef, filter: filter)
-      hits = Self.fuse(lexical: lexical, semantic: semantic, parameters: parameters.fusion, k: depth)
+      let semantic = try await store.dense(
+        query: vector, depth: n, ef: parameters.ef, filter: filter)
+      var scores: (lexical: [Int64: Double], dense: [Int64: Double]) = ([:], [:])
+      if fusion.method == .convex {
+        // As `RetrievalIndex`: every candidate gets both scores (BM25 0 without a query word,
+        // the exact cosine for documents outside the dense list, −1 without vectors).
+        for h in lexical { scores.lexical[h.key] = h.score }
+        for h in semantic { scores.dense[h.key] = h.score }
+        let noBM25 = semantic.map(\.key).filter { scores.lexical[$0] == nil }
+        for (key, value) in try await store.bm25Scores(
+          terms: counts, parameters: parameters.bm25, keys: noBM25)
+        {
+          scores.lexical[key] = value
+        }
+        let noDense = lexical.map(\.key).filter { scores.dense[$0] == nil }
+        for (key, value) in try await store.denseScores(query: vector, keys: noDense) {
+          scores.dense[key] = value
+        }
+      }
+      hits = Self.fuse(
+        lexical: lexical, semantic: semantic, scores: scores, parameters: fusion, k: depth)
     }
     return hits.map { RankedDocument(id: $0.id, score: $0.score, rowid: $0.key, chunk: $0.chunk) }
   }
 
-  /// `RankFusion` over two store rankings, ties broken by insertion order as in `RetrievalIndex`.
+  /// `RankFusion` (RRF or convex) over two store rankings, ties broken by insertion order as in
+  /// `RetrievalIndex`; `scores` holds both scores of every candidate for convex fusion.
   static func fuse(
-    lexical: [StoreHit], semantic: [StoreHit], parameters: FusionParameters, k: Int
+    lexical: [StoreHit], semantic: [StoreHit],
+    scores: (lexical: [Int64: Double], dense: [Int64: Double]), parameters: FusionParameters,
+    k: Int
   ) -> [StoreHit] {
     var byKey: [Int64: StoreHit] = [:]
     for h in semantic { byKey[h.key] = h }
@@ -57,15 +81,27 @@ extension StoreIndex {
     let keys = byKey.keys.sorted()
     var slot: [Int64: Int32] = [:]
     for (i, key) in keys.enumerated() { slot[key] = Int32(i) }
-    let fused = RankFusion.fuse(
-      [
-        (lexical.compactMap { slot[$0.key] }, parameters.bm25Weight),
-        (semantic.compactMap { slot[$0.key] }, parameters.denseWeight),
-      ], constant: parameters.constant)
-    return TopK.select(fused.map { ($0.key, $0.value) }, k: k).compactMap { s, score in
+    let fused: [(Int32, Double)]
+    switch parameters.method {
+    case .rrf:
+      fused = RankFusion.fuse(
+        [
+          (lexical.compactMap { slot[$0.key] }, parameters.bm25Weight),
+          (semantic.compactMap { slot[$0.key] }, parameters.denseWeight),
+        ], constant: parameters.constant
+      ).map { ($0.key, $0.value) }
+    case .convex:
+      let combined = RankFusion.convex(
+        lexical: keys.map { scores.lexical[$0] ?? 0 },
+        dense: keys.map { key in scores.dense[key].flatMap { $0.isFinite ? $0 : nil } ?? -1 },
+        alpha: parameters.alpha, normalization: parameters.normalization)
+      fused = combined.enumerated().map { (Int32($0.offset), $0.element) }
+    }
+    let dense = Set(semantic.map(\.key))
+    return TopK.select(fused, k: k).compactMap { s, score in
       guard var hit = byKey[keys[Int(s)]] else { return nil }
       hit.score = score
-      if !semantic.contains(where: { $0.key == hit.key }) { hit.chunk = -1 }
+      if !dense.contains(hit.key) { hit.chunk = -1 }
       return hit
     }
   }

@@ -58,7 +58,9 @@ public struct PostgresLocation: Sendable, Equatable {
       }
     }
     guard let first = schema.unicodeScalars.first, first == "_" || first.properties.isLowercase,
-      schema.unicodeScalars.allSatisfy({ $0 == "_" || ($0.isASCII && ($0.properties.isLowercase || ("0"..."9").contains($0))) }),
+      schema.unicodeScalars.allSatisfy({
+        $0 == "_" || ($0.isASCII && ($0.properties.isLowercase || ("0"..."9").contains($0)))
+      }),
       schema.count <= 63
     else {
       throw .invalidArgument(

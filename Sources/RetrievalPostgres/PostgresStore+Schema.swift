@@ -64,7 +64,8 @@ extension PostgresStore {
           ("chunk_overlap", String(options.overlap)),
         ] {
           try await c.query(
-            "INSERT INTO \(unescaped: s).meta(key, value) VALUES (\(key), \(value))", logger: logger)
+            "INSERT INTO \(unescaped: s).meta(key, value) VALUES (\(key), \(value))", logger: logger
+          )
         }
       }
       return options
@@ -73,7 +74,9 @@ extension PostgresStore {
     guard version == Self.formatVersion else {
       throw .malformed(
         path: location, location: "\(postgres.schema).meta.format_version",
-        reason: "index format \(version), this EmbeddingKit reads \(Self.formatVersion); rebuild the index")
+        reason:
+          "index format \(version), this EmbeddingKit reads \(Self.formatVersion); rebuild the index"
+      )
     }
     let tokens = try await meta("chunk_tokens").flatMap { Int($0) } ?? 256
     let overlap = try await meta("chunk_overlap").flatMap { Int($0) } ?? 32
@@ -107,7 +110,8 @@ extension PostgresStore {
       return try JSONDecoder().decode(EncoderDescriptor.self, from: Data(json.utf8))
     } catch {
       throw .malformed(
-        path: location, location: "\(postgres.schema).meta.encoder", reason: "not an encoder record: \(error)")
+        path: location, location: "\(postgres.schema).meta.encoder",
+        reason: "not an encoder record: \(error)")
     }
   }
 
@@ -155,7 +159,8 @@ extension PostgresStore {
   {
     guard (2...100).contains(m), (4...1000).contains(efConstruction), efConstruction >= 2 * m else {
       throw .invalidArgument(
-        "HNSW needs m in 2...100 and ef_construction in 4...1000 with ef_construction ≥ 2·m (pgvector's limits)")
+        "HNSW needs m in 2...100 and ef_construction in 4...1000 with ef_construction ≥ 2·m (pgvector's limits)"
+      )
     }
     guard try await recordedEncoder() != nil else { return nil }
     let s = self.s
@@ -190,7 +195,8 @@ extension PostgresStore {
   /// Runs one SQL statement (for tests: ending a session, say).
   public func _execute(unsafeSQL sql: String) async throws(EmbeddingError) {
     try await run { c in
-      try await c.query(PostgresQuery(unsafeSQL: sql), logger: logger)
+      // Read every row: the statement has run (or failed) only when its rows are consumed.
+      for try await _ in try await c.query(PostgresQuery(unsafeSQL: sql), logger: logger) {}
     }
   }
 

@@ -5,12 +5,35 @@ import Retrieval
 
 extension PostgresStore {
   /// Okapi BM25 in SQL: Σ repeats · idf · tf·(k1+1) / (tf + k1·(1 − b + b·|d|/avgdl)),
-  /// idf = ln(1 + (N − df + 0.5)/(df + 0.5)), as `BM25Scorer` computes it over SQLite's FTS5 tables.
+  /// idf = ln(1 + (N − df + 0.5)/(df + 0.5)), as `BM25Scorer` computes it over SQLite's FTS5 tables,
+  /// summed in the same term order, so documents that tie there tie here (and break ties by key).
   /// - Complexity: O(postings of the query terms) through the (term, doc) primary key.
   public func bm25(
     terms: [String: Int], depth: Int, parameters: BM25Parameters, filter: [String: String]
   ) async throws(EmbeddingError) -> [StoreHit] {
+    try await bm25(terms: terms, depth: depth, parameters: parameters, filter: filter, keys: nil)
+  }
+
+  /// The BM25 scores of the documents `keys` (those holding no query term left out); the
+  /// collection statistics are the whole index's, as in `bm25(terms:depth:parameters:filter:)`.
+  public func bm25Scores(terms: [String: Int], parameters: BM25Parameters, keys: [Int64])
+    async throws(EmbeddingError) -> [Int64: Double]
+  {
+    guard !keys.isEmpty, !terms.isEmpty else { return [:] }
+    let hits = try await bm25(
+      terms: terms, depth: nil, parameters: parameters, filter: [:], keys: keys)
+    var scores: [Int64: Double] = [:]
+    for h in hits { scores[h.key] = h.score }
+    return scores
+  }
+
+  /// BM25 of every document (or of `keys`), best `depth` first (nil: all).
+  func bm25(
+    terms: [String: Int], depth: Int?, parameters: BM25Parameters, filter: [String: String],
+    keys: [Int64]?
+  ) async throws(EmbeddingError) -> [StoreHit] {
     let s = self.s
+    let only = keys?.map { Int($0) }
     let words = terms.keys.sorted()
     let repeats = words.map { terms[$0] ?? 1 }
     let k1 = parameters.k1
@@ -28,14 +51,16 @@ extension PostgresStore {
         scored AS (
           SELECT p.doc, sum(q.repeats * ln(1 + (stats.n - df.df + 0.5) / (df.df + 0.5))
                  * p.tf * (\(k1)::float8 + 1)
-                 / (p.tf + \(k1)::float8 * (1 - \(b)::float8 + \(b)::float8 * d.length / stats.avgdl))) AS score
+                 / (p.tf + \(k1)::float8 * (1 - \(b)::float8 + \(b)::float8 * d.length / stats.avgdl))
+                 ORDER BY p.term COLLATE "C") AS score
           FROM \(unescaped: s).postings p JOIN q ON q.term = p.term JOIN df ON df.term = p.term
           JOIN \(unescaped: s).documents d ON d.rowid = p.doc CROSS JOIN stats
-          WHERE \(filterJSON)::jsonb IS NULL OR d.metadata @> \(filterJSON)::jsonb
+          WHERE (\(filterJSON)::jsonb IS NULL OR d.metadata @> \(filterJSON)::jsonb)
+            AND (\(only)::bigint[] IS NULL OR p.doc = ANY(\(only)::bigint[]))
           GROUP BY p.doc)
         SELECT d.id, scored.doc, scored.score FROM scored
         JOIN \(unescaped: s).documents d ON d.rowid = scored.doc
-        ORDER BY scored.score DESC, scored.doc LIMIT \(depth)
+        ORDER BY scored.score DESC, scored.doc LIMIT \(depth)::bigint
         """, logger: logger
       ).decode((String, Int, Double).self) {
         hits.append(StoreHit(id: id, key: Int64(key), score: score, chunk: -1))
@@ -100,6 +125,29 @@ extension PostgresStore {
         hits.append(StoreHit(id: id, key: Int64(doc), score: score, chunk: ordinal))
       }
       return hits
+    }
+  }
+
+  /// Each of `keys`' best-chunk inner product with `query` (documents without vectors left out),
+  /// exact: the dense scores convex fusion needs for BM25 candidates outside the dense list.
+  public func denseScores(query: [Float], keys: [Int64]) async throws(EmbeddingError)
+    -> [Int64: Double]
+  {
+    guard !keys.isEmpty else { return [:] }
+    let s = self.s
+    let vector = Self.vectorText(query)
+    let only = keys.map { Int($0) }
+    return try await run { c in
+      var scores: [Int64: Double] = [:]
+      for try await (doc, score) in try await c.query(
+        """
+        SELECT c.doc, max(-(c.vector <#> \(vector)::vector)) FROM \(unescaped: s).chunks c
+        WHERE c.vector IS NOT NULL AND c.doc = ANY(\(only)::bigint[]) GROUP BY c.doc
+        """, logger: logger
+      ).decode((Int, Double).self) {
+        scores[Int64(doc)] = score
+      }
+      return scores
     }
   }
 

@@ -45,7 +45,8 @@ extension PostgresStore {
     let s = self.s
     let location = self.location
     try await transaction { c in
-      try await c.query("LOCK TABLE \(unescaped: s).meta IN SHARE ROW EXCLUSIVE MODE", logger: logger)
+      try await c.query(
+        "LOCK TABLE \(unescaped: s).meta IN SHARE ROW EXCLUSIVE MODE", logger: logger)
       var recordedJSON: String?
       for try await (v) in try await c.query(
         "SELECT value FROM \(unescaped: s).meta WHERE key = 'encoder'", logger: logger
@@ -78,7 +79,8 @@ extension PostgresStore {
           ), logger: logger)
         let json = String(decoding: try JSONEncoder().encode(given), as: UTF8.self)
         try await c.query(
-          "INSERT INTO \(unescaped: s).meta(key, value) VALUES ('encoder', \(json))", logger: logger)
+          "INSERT INTO \(unescaped: s).meta(key, value) VALUES ('encoder', \(json))", logger: logger
+        )
       }
       try await c.query(
         "DELETE FROM \(unescaped: s).documents WHERE id = ANY(\(documents.map(\.id)))",
@@ -136,10 +138,12 @@ extension PostgresStore {
   public func remove(ids: [String]) async throws(EmbeddingError) -> Int {
     let s = self.s
     return try await transaction { c in
-      try await c.query("LOCK TABLE \(unescaped: s).meta IN SHARE ROW EXCLUSIVE MODE", logger: logger)
+      try await c.query(
+        "LOCK TABLE \(unescaped: s).meta IN SHARE ROW EXCLUSIVE MODE", logger: logger)
       var n = 0
       for try await (_) in try await c.query(
-        "DELETE FROM \(unescaped: s).documents WHERE id = ANY(\(ids)) RETURNING rowid", logger: logger
+        "DELETE FROM \(unescaped: s).documents WHERE id = ANY(\(ids)) RETURNING rowid",
+        logger: logger
       ).decode(Int.self) {
         n += 1
       }

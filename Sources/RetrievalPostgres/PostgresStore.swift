@@ -19,13 +19,15 @@ import Retrieval
 /// length), so both stores score alike; a `tsvector` would cap term positions (256 per word) and
 /// `ts_rank_cd` is not BM25. Dense search uses pgvector's inner product (`<#>`) on unit vectors: exact
 /// by default, through HNSW when `ef` is given and the index was built. Operations run one at a time
-/// (an actor); a connection that was closed is opened again on the next call.
+/// (an actor); a connection that was closed is opened again on the next call. Call `close()` before
+/// releasing the store, or use `PostgresStore.with(url:_:)`, which always does.
 public actor PostgresStore: RetrievalStore {
   /// The parsed URL.
   public nonisolated let postgres: PostgresLocation
   /// The URL without password.
   public nonisolated let location: String
-  nonisolated let logger = Logger(label: "embeddingkit.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
+  nonisolated let logger = Logger(
+    label: "embeddingkit.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
   var connection: PostgresConnection?
   /// The schema, quoted for SQL.
   nonisolated var s: String { "\"\(postgres.schema)\"" }
@@ -39,12 +41,27 @@ public actor PostgresStore: RetrievalStore {
     _ = try await open()
   }
 
-  deinit {
-    // PostgresNIO asserts that a connection is closed before it goes away.
-    if let connection {
-      let future: EventLoopFuture<Void> = connection.close()
-      _ = future
+  /// Opens the store at `url`, runs `body` with it and closes it, on success and on error alike.
+  ///
+  /// PostgresNIO requires every connection to be closed before it is released (a debug build traps
+  /// otherwise); this is the way to use a store without tracking `close()` by hand.
+  ///
+  /// ```swift
+  /// let n = try await PostgresStore.with(url: url) { store in try await store.counts().documents }
+  /// ```
+  public static func with<T: Sendable>(
+    url: String, _ body: (PostgresStore) async throws -> T
+  ) async throws -> T {
+    let store = try await PostgresStore(url: url)
+    let value: T
+    do {
+      value = try await body(store)
+    } catch {
+      await store.close()
+      throw error
     }
+    await store.close()
+    return value
   }
 
   /// The open connection, connecting again when the last one closed.
@@ -63,6 +80,15 @@ public actor PostgresStore: RetrievalStore {
       config.options.connectTimeout = .seconds(10)
       let c = try await PostgresConnection.connect(
         configuration: config, id: 1, logger: logger)
+      // Another call may have connected while this one waited (actor re-entrance): keep one.
+      if let other = connection, !other.isClosed {
+        try? await c.close()
+        return other
+      }
+      if let stale = connection {
+        connection = nil
+        try? await stale.close()
+      }
       connection = c
       return c
     } catch {
@@ -79,7 +105,25 @@ public actor PostgresStore: RetrievalStore {
     do {
       return try await body(c)
     } catch {
+      // A connection the server ended is closed here, explicitly; the next call opens a new one.
+      if c.isClosed || Self.endsConnection(error) {
+        if connection === c { connection = nil }
+        try? await c.close()
+      }
       throw mapError(error)
+    }
+  }
+
+  /// Whether `error` means the connection is unusable (as opposed to an error in one statement).
+  static func endsConnection(_ error: any Error) -> Bool {
+    guard let psql = error as? PSQLError else { return false }
+    switch psql.code {
+    case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown:
+      return true
+    case .server:
+      return ["57P01", "57P02", "57P03"].contains(psql.serverInfo?[.sqlState] ?? "")
+    default:
+      return false
     }
   }
 
@@ -101,10 +145,13 @@ public actor PostgresStore: RetrievalStore {
     }
   }
 
-  /// Closes the connection.
+  /// Closes the connection (waiting until it is closed). Call it before releasing the store, on
+  /// error paths too (or use `with(url:_:)`): PostgresNIO connections must not be released open.
+  /// A later call opens a new connection.
   public func close() async {
-    try? await connection?.close()
+    guard let c = connection else { return }
     connection = nil
+    try? await c.close()
   }
 
   /// The server process id of the connection (for tests that end it from another connection).
@@ -143,7 +190,8 @@ public actor PostgresStore: RetrievalStore {
     case .authMechanismRequiresPassword:
       return .io(
         path: location,
-        reason: "the server asks for a password; put it in the URL (user:password@host) or PGPASSWORD")
+        reason:
+          "the server asks for a password; put it in the URL (user:password@host) or PGPASSWORD")
     case .sslUnsupported:
       return .io(
         path: location, reason: "the server does not offer TLS; add ?sslmode=disable to the URL")
@@ -170,11 +218,15 @@ public actor PostgresStore: RetrievalStore {
             "pgvector is missing (\(message)); install it and run CREATE EXTENSION vector in \(postgres.database) as a superuser"
         )
       case "42501":
-        return .io(path: location, reason: "permission denied (\(message)); use a user that may create tables")
+        return .io(
+          path: location,
+          reason: "permission denied (\(message)); use a user that may create tables")
       case "57P01", "57P02", "57P03":
         return .io(
           path: location,
-          reason: "the PostgreSQL server is shutting down or starting (\(message)); run again once it is up")
+          reason:
+            "the PostgreSQL server ended the session (\(message)): it is shutting down, starting, or an administrator ended it; run again once it is up"
+        )
       default:
         return .io(path: location, reason: "PostgreSQL error \(state): \(message)")
       }

@@ -47,14 +47,16 @@ private func closedPort() -> Int {
     #expect(l.host == "db.example" && l.port == 6543 && l.user == "me" && l.database == "docs")
     #expect(l.password == "s@cret" && l.schema == "scifact" && l.sslMode == "prefer")
     #expect(l.description == "postgres://me@db.example:6543/docs?schema=scifact")
-    let local = try PostgresLocation(url: "postgresql://127.0.0.1/x", environment: ["PGPASSWORD": "p"])
+    let local = try PostgresLocation(
+      url: "postgresql://127.0.0.1/x", environment: ["PGPASSWORD": "p"])
     #expect(local.port == 5432 && local.user == "postgres" && local.password == "p")
     #expect(local.sslMode == "disable" && local.schema == "embeddingkit")
   }
 
   @Test func refusesWhatIsNotAPostgresURL() {
     for bad in [
-      "mysql://x@y/z", "postgres://", "postgres://h/db?schema=Bad-Name", "postgres://h/db?sslmode=x",
+      "mysql://x@y/z", "postgres://", "postgres://h/db?schema=Bad-Name",
+      "postgres://h/db?sslmode=x",
       "postgres://h/db?color=red",
     ] {
       #expect(throws: EmbeddingError.self, "\(bad)") { _ = try PostgresLocation(url: bad) }
@@ -71,7 +73,7 @@ private func closedPort() -> Int {
 @Suite struct PostgresFaultTests {
   @Test func aServerThatIsDownIsAClearError() async {
     let url = "postgres://postgres:x@127.0.0.1:\(closedPort())/embeddingkit"
-    let text = await message { _ = try await PostgresStore(url: url) }
+    let text = await message { try await PostgresStore.with(url: url) { _ in } }
     #expect(text.contains("cannot connect to the PostgreSQL server"), "\(text)")
     #expect(!text.contains(":x@"))
   }
@@ -82,39 +84,111 @@ private func closedPort() -> Int {
     let base = "postgres://\(good.user)"
     let host = "@\(good.host):\(good.port)"
     let wrongPassword = await message {
-      _ = try await PostgresStore(url: "\(base):not-the-password\(host)/\(good.database)")
+      try await PostgresStore.with(url: "\(base):not-the-password\(host)/\(good.database)") { _ in }
     }
     #expect(wrongPassword.contains("authentication failed"), "\(wrongPassword)")
     let wrongDatabase = await message {
-      _ = try await PostgresStore(
-        url: "\(base):\(good.password ?? "")\(host)/no_such_database_here")
+      try await PostgresStore.with(
+        url: "\(base):\(good.password ?? "")\(host)/no_such_database_here"
+      ) { _ in }
     }
     #expect(wrongDatabase.contains("does not exist"), "\(wrongDatabase)")
     let noIndex = await message {
-      let store = try await PostgresTestServer.freshStore()
-      _ = try await StoreIndex(store: store, encoder: nil)
+      try await PostgresTestServer.withFreshStore { store in
+        _ = try await StoreIndex(store: store, encoder: nil)
+      }
     }
     #expect(noIndex.contains("no index here"), "\(noIndex)")
   }
 
   @Test(.enabled(if: PostgresTestServer.isAvailable, "needs EMBEDDINGKIT_POSTGRES_URL"))
-  func aConnectionEndedMidwayIsAClearErrorThenReconnects() async throws {
-    let store = try await PostgresTestServer.freshStore()
-    let index = try await StoreIndex(store: store, encoder: HashingEncoder(), create: true)
-    try await index.add(
-      documents: [RetrievalDocument(id: "a", text: "Cats purr."), RetrievalDocument(id: "b", text: "Dogs bark.")])
-    let pid = try await store._backendProcessID()
-    // Another session ends this one, as a server restart or an administrator would.
-    let admin = try await PostgresStore(url: try #require(PostgresTestServer.url))
-    try await admin._execute(unsafeSQL: "SELECT pg_terminate_backend(\(pid))")
-    await admin.close()
-    try await Task.sleep(nanoseconds: 200_000_000)
-    let text = await message { _ = try await index.search("cats", k: 1, mode: .hybrid) }
-    #expect(text.contains("closed the connection") || text.contains("shutting down"), "\(text)")
-    // The next call opens a new connection.
-    let hits = try await index.search("cats", k: 1, mode: .hybrid)
-    #expect(hits.first?.id == "a")
-    await PostgresTestServer.drop(store)
+  func aConnectionEndedBetweenCallsIsReopened() async throws {
+    try await PostgresTestServer.withFreshStore { store in
+      let index = try await StoreIndex(store: store, encoder: HashingEncoder(), create: true)
+      try await index.add(
+        documents: [
+          RetrievalDocument(id: "a", text: "Cats purr."),
+          RetrievalDocument(id: "b", text: "Dogs bark."),
+        ])
+      let pid = try await store._backendProcessID()
+      try await terminateBackend(pid)
+      try await Task.sleep(nanoseconds: 200_000_000)
+      // Either the first call notices the ended session (a clear error) or it reconnects at once.
+      let text = await message { _ = try await index.search("cats", k: 1, mode: .hybrid) }
+      #expect(
+        text == "no error" || text.contains("closed the connection")
+          || text.contains("shutting down"), "\(text)")
+      let hits = try await index.search("cats", k: 1, mode: .hybrid)
+      #expect(hits.first?.id == "a")
+      #expect(try await store._backendProcessID() != pid)
+    }
+  }
+
+  @Test(
+    .enabled(if: PostgresTestServer.isAvailable, "needs EMBEDDINGKIT_POSTGRES_URL"),
+    .timeLimit(.minutes(1)))
+  func aSessionEndedMidQueryIsAClearErrorWithoutHanging() async throws {
+    try await PostgresTestServer.withFreshStore { store in
+      let index = try await StoreIndex(store: store, encoder: HashingEncoder(), create: true)
+      let docs = (0..<400).map {
+        RetrievalDocument(
+          id: "d\($0)", text: "Note \($0) on cats, dogs and rivers number \($0 % 17).")
+      }
+      try await index.add(documents: docs, batchSize: 100)
+
+      // A statement in flight when the session ends fails with the fix, at once.
+      var pid = try await store._backendProcessID()
+      let slow = Task {
+        await message { try await store._execute(unsafeSQL: "SELECT pg_sleep(30)") }
+      }
+      // The other session waits until the statement runs, then ends this session.
+      try await PostgresStore.with(url: try #require(PostgresTestServer.url)) { admin in
+        try await admin._execute(
+          unsafeSQL: """
+            DO $$ BEGIN
+              FOR i IN 1..400 LOOP
+                PERFORM pg_stat_clear_snapshot();  -- pg_stat_activity is cached per transaction
+                EXIT WHEN EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = \(pid)
+                                  AND state = 'active' AND query LIKE '%pg_sleep(30)%');
+                PERFORM pg_sleep(0.05);
+              END LOOP;
+              PERFORM pg_terminate_backend(\(pid));
+            END $$
+            """)
+      }
+      let text = await slow.value
+      #expect(text.contains("closed the connection") || text.contains("shutting down"), "\(text)")
+
+      // Searches back to back while another session ends this one: each fails clearly or succeeds.
+      pid = try await store._backendProcessID()
+      let searches = Task { () -> [String] in
+        var failures: [String] = []
+        for i in 0..<150 {
+          do {
+            _ = try await index.search("cats rivers number \(i % 17)", k: 10, mode: .hybrid)
+          } catch {
+            failures.append("\(error)")
+          }
+        }
+        return failures
+      }
+      try await Task.sleep(nanoseconds: 30_000_000)
+      try await terminateBackend(pid)
+      let failures = await searches.value
+      for f in failures {
+        #expect(f.contains("closed the connection") || f.contains("shutting down"), "\(f)")
+      }
+      #expect(failures.count < 150, "the store did not reconnect")
+      #expect(try await store._backendProcessID() != pid)
+      #expect(try await index.search("cats", k: 1, mode: .bm25).count == 1)
+    }
+  }
+
+  /// Ends server session `pid` from another session, as a server restart or an administrator would.
+  private func terminateBackend(_ pid: Int) async throws {
+    try await PostgresStore.with(url: try #require(PostgresTestServer.url)) { admin in
+      try await admin._execute(unsafeSQL: "SELECT pg_terminate_backend(\(pid))")
+    }
   }
 }
 
@@ -133,26 +207,43 @@ struct PipeStoreTests {
 
   @Test(.enabled(if: PostgresTestServer.isAvailable, "needs EMBEDDINGKIT_POSTGRES_URL"))
   func thePipeGivesWhatTheStoreGives() async throws {
-    let program = try #require(PostgresTestServer.pipeExecutable)
     let url = try PostgresTestServer.freshURL()
-    let pipe = try PipeStore(executable: program, url: url, location: "pipe")
+    try await PostgresStore.with(url: url) { store in
+      do {
+        try await PostgresTestServer.withPipeStore(url: url) { pipe in
+          try await compare(pipe: pipe, direct: store)
+        }
+      } catch {
+        try? await store._dropSchema()
+        throw error
+      }
+      try await store._dropSchema()
+    }
+  }
+
+  private func compare(pipe: PipeStore, direct store: PostgresStore) async throws {
     let viaPipe = try await StoreIndex(store: pipe, encoder: HashingEncoder(), create: true)
     let docs = (0..<30).map {
       RetrievalDocument(
-        id: "d\($0)", title: "Title \($0 % 7)", text: "Body \($0) about cats and dogs number \($0 % 5).",
+        id: "d\($0)", title: "Title \($0 % 7)",
+        text: "Body \($0) about cats and dogs number \($0 % 5).",
         metadata: ["n": "\($0 % 2)"])
     }
     let summary = try await viaPipe.add(documents: docs, batchSize: 8)
     #expect(summary.added == 30)
     try await viaPipe.setAttribute("encoder", "test:")
     #expect(try await viaPipe.attribute("encoder") == "test:")
-    let direct = try await StoreIndex(
-      store: try await PostgresStore(url: url), encoder: HashingEncoder())
+    let direct = try await StoreIndex(store: store, encoder: HashingEncoder())
+    let convex = SearchParameters(fusion: FusionParameters(method: .convex, depth: 3), ef: nil)
     for mode in SearchMode.allCases {
-      let a = try await viaPipe.search("cats number 3", k: 5, mode: mode, filter: ["n": "1"])
-      let b = try await direct.search("cats number 3", k: 5, mode: mode, filter: ["n": "1"])
-      #expect(a == b, "\(mode)")
-      #expect(!a.isEmpty)
+      for parameters in [SearchParameters(), convex] {
+        let a = try await viaPipe.search(
+          "cats number 3", k: 5, mode: mode, filter: ["n": "1"], parameters: parameters)
+        let b = try await direct.search(
+          "cats number 3", k: 5, mode: mode, filter: ["n": "1"], parameters: parameters)
+        #expect(a == b, "\(mode) \(parameters.fusion.method)")
+        #expect(!a.isEmpty)
+      }
     }
     // The store's errors cross the pipe as EmbeddingError, with their message.
     do {
@@ -165,7 +256,5 @@ struct PipeStoreTests {
     await #expect(throws: EmbeddingError.self) {
       _ = try await StoreIndex(store: pipe, encoder: HashingEncoder(name: "other"))
     }
-    await pipe.close()
-    if let store = direct.store as? PostgresStore { await PostgresTestServer.drop(store) }
   }
 }

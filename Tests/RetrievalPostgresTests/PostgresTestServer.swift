@@ -2,6 +2,7 @@ import EmbeddingCore
 import EmbeddingTestSupport
 import Foundation
 import Retrieval
+import Testing
 
 @testable import RetrievalPostgres
 
@@ -19,20 +20,47 @@ enum PostgresTestServer {
 
   /// `url` with a fresh schema, so each test has its own index.
   static func freshURL() throws -> String {
-    guard let url else { throw EmbeddingError.invalidArgument("EMBEDDINGKIT_POSTGRES_URL is unset") }
+    guard let url else {
+      throw EmbeddingError.invalidArgument("EMBEDDINGKIT_POSTGRES_URL is unset")
+    }
     let schema = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
     return url + (url.contains("?") ? "&" : "?") + "schema=" + schema
   }
 
-  /// A store on a fresh schema.
-  static func freshStore() async throws -> PostgresStore {
-    try await PostgresStore(url: try freshURL())
+  /// Runs `body` with a store on a fresh schema, then drops the schema and closes the store, on
+  /// success and on error alike (PostgresNIO traps in debug on a connection released open).
+  static func withFreshStore<T: Sendable>(_ body: (PostgresStore) async throws -> T) async throws
+    -> T
+  {
+    try await PostgresStore.with(url: try freshURL()) { store in
+      let value: T
+      do {
+        value = try await body(store)
+      } catch {
+        try? await store._dropSchema()
+        throw error
+      }
+      try? await store._dropSchema()
+      return value
+    }
   }
 
-  /// Drops the store's schema and closes it.
-  static func drop(_ store: PostgresStore) async {
-    try? await store._dropSchema()
-    await store.close()
+  /// Runs `body` with a `PipeStore` (an `embed-postgres` process) on `url`, closing it on success and
+  /// on error alike.
+  static func withPipeStore<T: Sendable>(
+    url: String, _ body: (PipeStore) async throws -> T
+  ) async throws -> T {
+    let program = try #require(pipeExecutable)
+    let pipe = try PipeStore(executable: program, url: url, location: "pipe")
+    let value: T
+    do {
+      value = try await body(pipe)
+    } catch {
+      await pipe.close()
+      throw error
+    }
+    await pipe.close()
+    return value
   }
 
   /// `embed-postgres` built next to the test bundle, if it was built.

@@ -171,6 +171,18 @@ public final class PipeStore: RetrievalStore, @unchecked Sendable {
     try call(.dense(query: query, depth: depth, ef: ef, filter: filter)).hits ?? []
   }
 
+  public func bm25Scores(terms: [String: Int], parameters: BM25Parameters, keys: [Int64])
+    async throws(EmbeddingError) -> [Int64: Double]
+  {
+    try call(.bm25Scores(terms: terms, parameters: parameters, keys: keys)).scores ?? [:]
+  }
+
+  public func denseScores(query: [Float], keys: [Int64]) async throws(EmbeddingError)
+    -> [Int64: Double]
+  {
+    try call(.denseScores(query: query, keys: keys)).scores ?? [:]
+  }
+
   public func documents(ids: [String]) async throws(EmbeddingError) -> [StoredDocument] {
     try call(.documents(ids: ids)).documents ?? []
   }

@@ -26,7 +26,8 @@ public protocol RetrievalStore: Sendable {
   func storedVectors(documentID: String) async throws(EmbeddingError) -> [String: [Float]]
   /// Writes (adding or replacing by id) `documents` in one transaction; records `encoder` on the
   /// first write and refuses another one (`EncoderRecord.check`).
-  func write(_ documents: [StoredDocument], encoder: EncoderDescriptor?) async throws(EmbeddingError)
+  func write(_ documents: [StoredDocument], encoder: EncoderDescriptor?)
+    async throws(EmbeddingError)
   /// Removes documents by id in one transaction; returns how many were present.
   func remove(ids: [String]) async throws(EmbeddingError) -> Int
   /// Document, chunk and vector counts, and bytes on disk.
@@ -39,6 +40,13 @@ public protocol RetrievalStore: Sendable {
   /// `ef` is nil or a filter is given, else through the approximate index when there is one.
   func dense(query: [Float], depth: Int, ef: Int?, filter: [String: String])
     async throws(EmbeddingError) -> [StoreHit]
+  /// The BM25 scores of the documents `keys` with the whole index's statistics (documents holding
+  /// no query term left out): convex fusion's scores for dense candidates outside the BM25 list.
+  func bm25Scores(terms: [String: Int], parameters: BM25Parameters, keys: [Int64])
+    async throws(EmbeddingError) -> [Int64: Double]
+  /// The exact inner product of `query` with the best chunk of each of `keys` (documents without
+  /// vectors left out): convex fusion's scores for BM25 candidates outside the dense list.
+  func denseScores(query: [Float], keys: [Int64]) async throws(EmbeddingError) -> [Int64: Double]
   /// Titles, texts, metadata and chunk spans of documents, in the order of `ids` (absent ids left out).
   func documents(ids: [String]) async throws(EmbeddingError) -> [StoredDocument]
   /// Builds the approximate (HNSW) index over the vectors; seconds spent, nil without vectors.

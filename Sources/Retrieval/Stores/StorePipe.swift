@@ -18,8 +18,11 @@ public enum StorePipe {
     case write(documents: [StoredDocument], encoder: EncoderDescriptor?)
     case remove(ids: [String])
     case counts
-    case bm25(terms: [String: Int], depth: Int, parameters: BM25Parameters, filter: [String: String])
+    case bm25(
+      terms: [String: Int], depth: Int, parameters: BM25Parameters, filter: [String: String])
     case dense(query: [Float], depth: Int, ef: Int?, filter: [String: String])
+    case bm25Scores(terms: [String: Int], parameters: BM25Parameters, keys: [Int64])
+    case denseScores(query: [Float], keys: [Int64])
     case documents(ids: [String])
     case buildApproximateIndex(m: Int, efConstruction: Int)
     case hasApproximateIndex
@@ -36,6 +39,7 @@ public enum StorePipe {
     var count: Int?
     var counts: StoreCounts?
     var hits: [StoreHit]?
+    var scores: [Int64: Double]?
     var documents: [StoredDocument]?
     var seconds: Double?
     var flag: Bool?
@@ -69,7 +73,8 @@ public enum StorePipe {
     var error: EmbeddingError {
       switch kind {
       case "io": return .io(path: path ?? "", reason: reason)
-      case "malformed": return .malformed(path: path ?? "", location: location ?? "", reason: reason)
+      case "malformed":
+        return .malformed(path: path ?? "", location: location ?? "", reason: reason)
       case "cancelled": return .cancelled
       default: return .invalidArgument(reason)
       }
@@ -85,7 +90,8 @@ public enum StorePipe {
     } catch let error as EmbeddingError {
       response.error = WireError(error)
     } catch {
-      response.error = WireError(kind: "invalid", reason: "bad request to the store process: \(error)")
+      response.error = WireError(
+        kind: "invalid", reason: "bad request to the store process: \(error)")
     }
     return (try? JSONEncoder().encode(response))
       ?? Data(#"{"error":{"kind":"invalid","reason":"cannot encode the response"}}"#.utf8)
@@ -114,9 +120,14 @@ public enum StorePipe {
     case .remove(let ids): r.count = try await store.remove(ids: ids)
     case .counts: r.counts = try await store.counts()
     case .bm25(let terms, let depth, let parameters, let filter):
-      r.hits = try await store.bm25(terms: terms, depth: depth, parameters: parameters, filter: filter)
+      r.hits = try await store.bm25(
+        terms: terms, depth: depth, parameters: parameters, filter: filter)
     case .dense(let query, let depth, let ef, let filter):
       r.hits = try await store.dense(query: query, depth: depth, ef: ef, filter: filter)
+    case .bm25Scores(let terms, let parameters, let keys):
+      r.scores = try await store.bm25Scores(terms: terms, parameters: parameters, keys: keys)
+    case .denseScores(let query, let keys):
+      r.scores = try await store.denseScores(query: query, keys: keys)
     case .documents(let ids): r.documents = try await store.documents(ids: ids)
     case .buildApproximateIndex(let m, let ef):
       r.seconds = try await store.buildApproximateIndex(m: m, efConstruction: ef)

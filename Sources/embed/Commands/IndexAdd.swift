@@ -57,7 +57,7 @@ struct IndexAdd: AsyncParsableCommand {
   func run() async throws {
     let (location, files) = try storeOptions.locate((index.map { [$0] } ?? []) + self.files)
     let found = try await IndexStore.existing(location)
-    let spec = try await encoderOptions.spec(recordedIn: found.index)
+    let spec = try await encoderOptions.spec(recordedInIndex: found.index)
     let encoder = try spec.load()
     let idx = try await IndexStore.open(
       location, reusing: found, encoder: encoder,

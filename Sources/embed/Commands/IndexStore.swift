@@ -66,7 +66,8 @@ enum IndexStore {
     encoder: (any TextEncoder)?, chunking: ChunkingOptions? = nil, create: Bool = false
   ) async throws -> any SearchableIndex {
     guard isURL(location) else {
-      return try RetrievalIndex(path: location, encoder: encoder, chunking: chunking, create: create)
+      return try RetrievalIndex(
+        path: location, encoder: encoder, chunking: chunking, create: create)
     }
     let store = try found?.store ?? pipeStore(location)
     return try await StoreIndex(store: store, encoder: encoder, chunking: chunking, create: create)
@@ -118,7 +119,7 @@ enum IndexStore {
 
 extension IndexEncoderOptions {
   /// The encoder spec from the options, or the one recorded in an opened index.
-  func spec(recordedIn index: (any SearchableIndex)?) async throws -> EncoderSpec {
+  func spec(recordedInIndex index: (any SearchableIndex)?) async throws -> EncoderSpec {
     if encoder != nil || model != nil { return try spec(recordedIn: nil as String?) }
     if let index, let text = try await index.attribute("encoder"),
       let spec = EncoderSpec(recorded: text)

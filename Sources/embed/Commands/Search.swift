@@ -119,11 +119,12 @@ struct Search: AsyncParsableCommand {
     let found = try await IndexStore.existing(location)
     guard let peek = found.index else {
       throw EmbeddingError.io(
-        path: location, reason: "no index here; create one with `embed index add \(location) FILES...`")
+        path: location,
+        reason: "no index here; create one with `embed index add \(location) FILES...`")
     }
     let hasVectors = try await peek.recordedEncoder() != nil
     let mode = self.mode ?? (hasVectors ? .hybrid : .bm25)
-    let encoder = mode == .bm25 ? nil : try await encoderOptions.spec(recordedIn: peek).load()
+    let encoder = mode == .bm25 ? nil : try await encoderOptions.spec(recordedInIndex: peek).load()
     let idx = try await IndexStore.open(location, reusing: found, encoder: encoder)
     let parameters = SearchParameters(
       bm25: BM25Parameters(k1: k1, b: b),
