@@ -126,15 +126,15 @@ private func closedPort() -> Int {
 
   @Test(
     .enabled(if: PostgresTestServer.isAvailable, "needs EMBEDDINGKIT_POSTGRES_URL"),
-    .timeLimit(.minutes(1)))
+    .timeLimit(.minutes(5)))  // a guard against hangs, generous for a loaded CI machine
   func aSessionEndedMidQueryIsAClearErrorWithoutHanging() async throws {
     try await PostgresTestServer.withFreshStore { store in
       let index = try await StoreIndex(store: store, encoder: HashingEncoder(), create: true)
-      let docs = (0..<400).map {
+      let docs = (0..<100).map {
         RetrievalDocument(
           id: "d\($0)", text: "Note \($0) on cats, dogs and rivers number \($0 % 17).")
       }
-      try await index.add(documents: docs, batchSize: 100)
+      try await index.add(documents: docs, batchSize: 50)
 
       // A statement in flight when the session ends fails with the fix, at once.
       var pid = try await store._backendProcessID()
@@ -163,7 +163,7 @@ private func closedPort() -> Int {
       pid = try await store._backendProcessID()
       let searches = Task { () -> [String] in
         var failures: [String] = []
-        for i in 0..<150 {
+        for i in 0..<60 {
           do {
             _ = try await index.search("cats rivers number \(i % 17)", k: 10, mode: .hybrid)
           } catch {
@@ -172,13 +172,13 @@ private func closedPort() -> Int {
         }
         return failures
       }
-      try await Task.sleep(nanoseconds: 30_000_000)
+      try await Task.sleep(nanoseconds: 20_000_000)
       try await terminateBackend(pid)
       let failures = await searches.value
       for f in failures {
         #expect(f.contains("closed the connection") || f.contains("shutting down"), "\(f)")
       }
-      #expect(failures.count < 150, "the store did not reconnect")
+      #expect(failures.count < 60, "the store did not reconnect")
       #expect(try await store._backendProcessID() != pid)
       #expect(try await index.search("cats", k: 1, mode: .bm25).count == 1)
     }
