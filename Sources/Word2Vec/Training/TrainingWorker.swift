@@ -37,8 +37,9 @@ package struct TrainingWorker {
   let stride: Int
   let sentence: UnsafeMutablePointer<Int32>
   let contextRows: UnsafeMutablePointer<FloatRow>
-  /// Two sets of output rows and labels: the current centre word's and the next one's, drawn
-  /// one word ahead so their rows can be prefetched while the current word trains.
+  /// Sets of output rows and labels (room for 4): the current centre word's and the next
+  /// ones', drawn ahead so their rows can be prefetched while the current word trains
+  /// (skip-gram and CBOW use 2 sets, PV-DBOW's single-input path 3).
   let outputRows: UnsafeMutablePointer<FloatRow>
   let outputLabels: UnsafeMutablePointer<Float>
   let maxOutputs: Int
@@ -60,8 +61,8 @@ package struct TrainingWorker {
     sentence = .allocate(capacity: configuration.maxSentenceLength)
     contextRows = .allocate(capacity: maxContext)
     self.maxOutputs = maxOutputs
-    outputRows = .allocate(capacity: 2 * maxOutputs)
-    outputLabels = .allocate(capacity: 2 * maxOutputs)
+    outputRows = .allocate(capacity: 4 * maxOutputs)
+    outputLabels = .allocate(capacity: 4 * maxOutputs)
     gradients = .allocate(capacity: maxContext)
     let scratchRows = max(maxContext, 2)
     scratch = UnsafeMutableRawPointer.allocate(byteCount: scratchRows * stride * 4, alignment: 64)
