@@ -64,30 +64,12 @@ extension TrainingWorker {
     delta.initializeMemory(as: Float.self, repeating: 0, count: stride)
     for k in 0..<o {
       let out = UnsafeMutableRawPointer(rows[k])
-      // Two accumulator chains (even and odd chunks), summed as skipGramStep does.
-      var a0 = SIMD8<Float>()
-      var a1 = SIMD8<Float>()
-      var off = 0
-      var c = 0
-      while c + 2 <= chunks {
-        a0 +=
-          input.load(fromByteOffset: off, as: SIMD8<Float>.self)
-          * out.load(fromByteOffset: off, as: SIMD8<Float>.self)
-        a1 +=
-          input.load(fromByteOffset: off + 32, as: SIMD8<Float>.self)
-          * out.load(fromByteOffset: off + 32, as: SIMD8<Float>.self)
-        off += 64
-        c += 2
-      }
-      if c < chunks {
-        a0 +=
-          input.load(fromByteOffset: off, as: SIMD8<Float>.self)
-          * out.load(fromByteOffset: off, as: SIMD8<Float>.self)
-      }
-      let step = gradient((a0 + a1).sum(), label: labels[k], alpha: alpha)
+      // The same dot as skipGramStep's single-row path, so the vectors stay bit-identical.
+      let step = gradient(
+        Self.rowDot(input, UnsafeRawPointer(out), chunks: chunks), label: labels[k], alpha: alpha)
       if step == 0 { continue }
       let g = SIMD8<Float>(repeating: step)
-      off = 0
+      var off = 0
       if learnHidden {
         for _ in 0..<chunks {
           let v = out.load(fromByteOffset: off, as: SIMD8<Float>.self)
@@ -107,5 +89,32 @@ extension TrainingWorker {
       }
     }
     VectorKernels.add(x, scratch, into: x, stride)
+  }
+
+  /// Σ a·b over `chunks` SIMD8 chunks of two padded rows, in two accumulator chains (even and odd
+  /// chunks) summed at the end: the one dot both training steps use for a single input row.
+  /// Shapes: a, b [chunks × 8].
+  @inline(__always)
+  static func rowDot(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, chunks: Int) -> Float {
+    var a0 = SIMD8<Float>()
+    var a1 = SIMD8<Float>()
+    var off = 0
+    var c = 0
+    while c + 2 <= chunks {
+      a0 +=
+        a.load(fromByteOffset: off, as: SIMD8<Float>.self)
+        * b.load(fromByteOffset: off, as: SIMD8<Float>.self)
+      a1 +=
+        a.load(fromByteOffset: off + 32, as: SIMD8<Float>.self)
+        * b.load(fromByteOffset: off + 32, as: SIMD8<Float>.self)
+      off += 64
+      c += 2
+    }
+    if c < chunks {
+      a0 +=
+        a.load(fromByteOffset: off, as: SIMD8<Float>.self)
+        * b.load(fromByteOffset: off, as: SIMD8<Float>.self)
+    }
+    return (a0 + a1).sum()
   }
 }

@@ -244,27 +244,9 @@ package struct TrainingWorker {
         i += 4
       }
       while i < b {
-        let m = UnsafeRawPointer(contextRows[i])
-        var a0 = SIMD8<Float>()
-        var a1 = SIMD8<Float>()
-        var off = 0
-        var c = 0
-        while c + 2 <= chunks {
-          a0 +=
-            m.load(fromByteOffset: off, as: SIMD8<Float>.self)
-            * out.load(fromByteOffset: off, as: SIMD8<Float>.self)
-          a1 +=
-            m.load(fromByteOffset: off + 32, as: SIMD8<Float>.self)
-            * out.load(fromByteOffset: off + 32, as: SIMD8<Float>.self)
-          off += 64
-          c += 2
-        }
-        if c < chunks {
-          a0 +=
-            m.load(fromByteOffset: off, as: SIMD8<Float>.self)
-            * out.load(fromByteOffset: off, as: SIMD8<Float>.self)
-        }
-        gradients[i] = SIMD8(repeating: gradient((a0 + a1).sum(), label: label, alpha: alpha))
+        let score = Self.rowDot(
+          UnsafeRawPointer(contextRows[i]), UnsafeRawPointer(out), chunks: chunks)
+        gradients[i] = SIMD8(repeating: gradient(score, label: label, alpha: alpha))
         i += 1
       }
       // Fused rank-B update: Δinput_b += g_b · output (old), output += Σ_b g_b · input_b.
