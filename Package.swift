@@ -26,6 +26,10 @@ let package = Package(
     // The HTTP server is its own product so that `embed` never builds SwiftNIO/Hummingbird.
     .library(name: "EmbeddingServer", targets: ["EmbeddingServer"]),
     .executable(name: "embed-server", targets: ["embed-server"]),
+    // The PostgreSQL store is its own product for the same reason: `embed` never builds PostgresNIO and
+    // launches embed-postgres for `--store postgres://…`.
+    .library(name: "RetrievalPostgres", targets: ["RetrievalPostgres"]),
+    .executable(name: "embed-postgres", targets: ["embed-postgres"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -42,6 +46,9 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    // PostgreSQL store only (RetrievalPostgres, embed-postgres): never a dependency of `embed`.
+    .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+    .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.25.0"),
   ],
   targets: [
     // C system libraries that ship with the OS image (zlib for .gz, liblzma for .xz).
@@ -91,6 +98,17 @@ let package = Package(
       name: "Retrieval",
       dependencies: ["EmbeddingCore", .product(name: "GRDB", package: "GRDB.swift")],
       swiftSettings: kernelSettings),
+    // The retrieval index in PostgreSQL + pgvector (PostgresNIO); `embed` reaches it through embed-postgres.
+    .target(
+      name: "RetrievalPostgres",
+      dependencies: [
+        "EmbeddingCore", "Retrieval",
+        .product(name: "PostgresNIO", package: "postgres-nio"),
+        .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        .product(name: "Logging", package: "swift-log"),
+      ]),
+    .executableTarget(
+      name: "embed-postgres", dependencies: ["Retrieval", "RetrievalPostgres"]),
     .target(
       name: "DocumentVectors",
       dependencies: [
@@ -175,6 +193,9 @@ let package = Package(
       ]),
     .testTarget(
       name: "RetrievalTests", dependencies: ["Retrieval", "EmbeddingTestSupport"]),
+    .testTarget(
+      name: "RetrievalPostgresTests",
+      dependencies: ["Retrieval", "RetrievalPostgres", "EmbeddingTestSupport"]),
     .testTarget(
       name: "EmbedCLITests", dependencies: ["embed", "EmbeddingTestSupport"]),
   ]

@@ -16,7 +16,7 @@ struct EmbedBench: AsyncParsableCommand {
       TokenizerSpeed.self, WordPieceIDs.self,
 
       // Word2Vec
-      Word2VecBench.self, DimensionsBench.self,
+      Word2VecBench.self, DimensionsBench.self, LineChartBench.self,
 
       // Word vectors
       VectorsSearchBench.self, VectorsLoadBench.self, VectorsFuzzBench.self, FuzzBench.self,

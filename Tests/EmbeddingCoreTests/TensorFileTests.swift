@@ -137,4 +137,42 @@ import Testing
           #"{"x":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}}"#,
           [UInt8](repeating: 0, count: 8))) == "byte 8")
   }
+
+  /// A tensor of several MiB is read in row chunks: every value arrives, in order, for a
+  /// float32 tensor and an F16 one whose rows do not divide the chunk size, and a file cut
+  /// after opening gives an error, not short data.
+  @Test func safetensorsReadsLargeTensorsInChunks() throws {
+    let dir = makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let rows = 3_001
+    let columns = 383
+    let big = Matrix(
+      rows: rows, columns: columns, values: (0..<(rows * columns)).map { Float($0 % 65_521) })
+    let path = dir.appendingPathComponent("big.safetensors").path
+    try SafetensorsFile.write(
+      [("big", big), ("small", Matrix(rows: 1, columns: 2, values: [7, 8]))], to: path)
+    let file = try SafetensorsFile(path: path)
+    #expect(values(try file.tensor(named: "big")) == values(big))
+    #expect(values(try file.tensor(named: "small")) == [7, 8])
+
+    // F16: 2 bytes per value, 1,031 values per row (rows straddle the 1 MiB chunks).
+    let halfRows = 1_200
+    let halfColumns = 1_031
+    let halfBits = (0..<(halfRows * halfColumns)).map { UInt16(0x3C00) &+ UInt16($0 % 512) }
+    let json =
+      #"{"h":{"dtype":"F16","shape":[\#(halfRows),\#(halfColumns)],"data_offsets":[0,\#(halfBits.count * 2)]}}"#
+    let halfPath = dir.appendingPathComponent("half.safetensors").path
+    try Data(safetensors(json, bytes(halfBits))).write(to: URL(fileURLWithPath: halfPath))
+    let half = try SafetensorsFile(path: halfPath).tensor(named: "h")
+    let expected = safetensors(json, bytes(halfBits)).withUnsafeBytes { raw in
+      values(try! SafetensorsHeader(parsing: raw, path: "t").layout(of: "h").matrix(from: raw))
+    }
+    #expect(values(half) == expected)
+
+    // Cut the file after its header was read: the tensor read fails with an io error.
+    let opened = try SafetensorsFile(path: path)
+    try FileManager.default.removeItem(atPath: path)
+    try Data([UInt8](repeating: 0, count: 100)).write(to: URL(fileURLWithPath: path))
+    #expect(throws: EmbeddingError.self) { _ = try opened.tensor(named: "big") }
+  }
 }

@@ -1,3 +1,4 @@
+import EmbeddingTestSupport
 import EmbeddingCore
 import Foundation
 import Testing

@@ -16,20 +16,36 @@ public struct SafetensorsFile: Sendable {
   public let path: String
   /// The parsed header.
   public let header: SafetensorsHeader
-  private let data: Data
 
   /// Tensor names in the file (sorted).
   public var names: [String] { header.names }
 
-  /// Opens the file (memory-mapped) and parses its header.
+  /// Opens the file and parses its header. Tensors are read on demand with `pread` in 1 MiB
+  /// chunks, so loading a model keeps only the converted copies resident (a memory map would
+  /// add the whole file to the peak RSS).
   ///
   /// - Throws: `EmbeddingError.io` if unreadable, `.malformed` if the header is not valid.
   public init(path: String) throws {
     self.path = path
-    do { data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) } catch {
-      throw EmbeddingError.io(path: path, reason: "cannot read: \(error.localizedDescription)")
+    let file = try PositionalFileReader(path: path)
+    guard file.size >= 8 else {
+      throw EmbeddingError.malformed(
+        path: path, location: "byte 0", reason: "file too short for a safetensors header")
     }
-    header = try data.withUnsafeBytes { try SafetensorsHeader(parsing: $0, path: path) }
+    var length: UInt64 = 0
+    try withUnsafeMutableBytes(of: &length) { try file.read(into: $0, at: 0) }
+    length = UInt64(littleEndian: length)
+    // A length past the end of the file: hand the parser the 8 bytes, it names the fault.
+    let wanted = length <= UInt64(file.size - 8) ? 8 + Int(length) : 8
+    let prefix = try [UInt8](unsafeUninitializedCapacity: wanted) {
+      buffer, initialized in
+      initialized = 0
+      try file.read(into: UnsafeMutableRawBufferPointer(buffer), at: 0)
+      initialized = buffer.count
+    }
+    header = try prefix.withUnsafeBytes {
+      try SafetensorsHeader(parsing: $0, fileSize: file.size, path: path)
+    }
   }
 
   /// The shape of tensor `name`, if present.
@@ -39,15 +55,31 @@ public struct SafetensorsFile: Sendable {
   /// `.name.weight` / `.name`, as a matrix (a 1-D tensor is one row).
   ///
   /// - Throws: `EmbeddingError.malformed` if it is absent (listing the names present), not
-  ///   1-D/2-D or of an unsupported dtype.
+  ///   1-D/2-D or of an unsupported dtype; `.io` if the file changed since it was opened.
   public func tensor(named name: String) throws -> Matrix {
     let layout = try header.layout(of: header.resolve(name) ?? name)
-    guard layout.matrixShape != nil else {
+    guard let (rows, columns) = layout.matrixShape else {
       throw EmbeddingError.malformed(
         path: path, location: "byte 8",
         reason: "tensor '\(name)' has shape \(layout.shape), which is not 1-D or 2-D")
     }
-    return data.withUnsafeBytes { layout.matrix(from: $0) }
+    let matrix = Matrix(rows: rows, columns: columns)
+    let rowBytes = columns * layout.dtype.byteWidth
+    guard rows > 0, rowBytes > 0 else { return matrix }
+    // Whole rows per chunk (safetensors is row-major), about 1 MiB at a time.
+    let rowsPerChunk = max(1, (1 << 20) / rowBytes)
+    let file = try PositionalFileReader(path: path)
+    try file.forEachChunk(
+      of: layout.offset..<(layout.offset + layout.byteCount), chunk: rowsPerChunk * rowBytes
+    ) { bytes, at in
+      let first = (at - layout.offset) / rowBytes
+      for r in 0..<(bytes.count / rowBytes) {
+        TensorLayout.convert(
+          bytes.baseAddress! + r * rowBytes, dtype: layout.dtype, count: columns,
+          into: matrix.rowPointer(first + r))
+      }
+    }
+    return matrix
   }
 
   /// Writes `tensors` as F32 (2-D, rows × columns) with string `metadata`, data 8-byte aligned.

@@ -36,16 +36,29 @@ public struct SafetensorsHeader: Sendable {
   /// - Throws: `EmbeddingError.malformed(path:location:reason:)` with a byte offset when the
   ///   header length, JSON or a tensor's entry is wrong.
   public init(parsing bytes: UnsafeRawBufferPointer, path: String) throws {
+    try self.init(parsing: bytes, fileSize: bytes.count, path: path)
+  }
+
+  /// Parses a header from `bytes`, the file's first bytes (at least the 8-byte length and
+  /// the JSON), checking every tensor's range against `fileSize`, the whole file's length.
+  ///
+  /// - Throws: as `init(parsing:path:)`; also when `bytes` stops before the JSON ends.
+  init(parsing bytes: UnsafeRawBufferPointer, fileSize: Int, path: String) throws {
     self.path = path
     func fail(_ reason: String, at offset: Int) -> EmbeddingError {
       .malformed(path: path, location: "byte \(offset)", reason: reason)
     }
-    guard bytes.count >= 8 else { throw fail("file too short for a safetensors header", at: 0) }
+    guard bytes.count >= 8, fileSize >= bytes.count else {
+      throw fail("file too short for a safetensors header", at: 0)
+    }
     let length = UInt64(littleEndian: bytes.loadUnaligned(as: UInt64.self))
-    guard length <= UInt64(bytes.count - 8) else {
+    guard length <= UInt64(fileSize - 8) else {
       throw fail(
-        "header length \(length) runs past the end of the file (\(bytes.count) bytes); "
+        "header length \(length) runs past the end of the file (\(fileSize) bytes); "
           + "not a safetensors file?", at: 0)
+    }
+    guard length <= UInt64(bytes.count - 8) else {
+      throw fail("the header was cut short while reading (\(bytes.count) bytes)", at: 8)
     }
     dataStart = 8 + Int(length)
     guard
@@ -53,7 +66,7 @@ public struct SafetensorsHeader: Sendable {
         as? [String: Any]
     else { throw fail("the header is not a JSON object", at: 8) }
     metadata = object["__metadata__"] as? [String: String] ?? [:]
-    let available = bytes.count - dataStart
+    let available = fileSize - dataStart
     var entries: [String: Entry] = [:]
     for (name, value) in object where name != "__metadata__" {
       guard let info = value as? [String: Any], let dtype = info["dtype"] as? String,
@@ -63,7 +76,7 @@ public struct SafetensorsHeader: Sendable {
       guard offsets[0] >= 0, offsets[0] <= offsets[1], offsets[1] <= available else {
         throw fail(
           "tensor '\(name)' needs bytes \(offsets) after the header but the file has "
-            + "\(available); it is truncated or the header is wrong", at: bytes.count)
+            + "\(available); it is truncated or the header is wrong", at: fileSize)
       }
       guard shape.allSatisfy({ $0 >= 0 }) else {
         throw fail("tensor '\(name)' has a negative dimension in shape \(shape)", at: 8)

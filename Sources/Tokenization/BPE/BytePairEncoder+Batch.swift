@@ -23,27 +23,32 @@ extension BytePairEncoder {
     let results = SharedBuffer<[Int]>(count: texts.count, value: [])
     let failure = FirstError()
     let workers = max(1, min(threads, texts.count))
-    // Contiguous ranges, several per worker, so uneven lengths still balance.
-    let chunks = min(texts.count, workers * 8)
-    // Contiguous ranges on `workers` threads (worker w takes chunks w, w + workers, …).
-    parallelFor(chunks, threads: workers) { chunk in
-      let lower = texts.count * chunk / chunks
-      let upper = texts.count * (chunk + 1) / chunks
+    // Contiguous ranges of lines, claimed one at a time from a shared counter: a worker that is
+    // descheduled (another process) or gets the longer lines does not hold the others back.
+    let chunks = min(texts.count, workers * 32)
+    let claimed = AtomicCounter()
+    parallelFor(workers, threads: workers) { _ in
       workspaces.with { workspace in
-        for index in lower..<upper {
-          if failure.isSet { return }
-          var text = texts[index]
-          do {
-            var out: [Int] = []
-            try text.withUTF8 { buffer in
-              out.reserveCapacity(buffer.count / 3 + 4)
-              try appendEncoded(
-                buffer, allowedSpecial: allowedSpecial, disallowedSpecial: disallowedSpecial,
-                workspace: workspace, into: &out)
+        while true {
+          let chunk = claimed.add(1) - 1
+          guard chunk < chunks, !failure.isSet else { return }
+          let lower = texts.count * chunk / chunks
+          let upper = texts.count * (chunk + 1) / chunks
+          for index in lower..<upper {
+            var text = texts[index]
+            do {
+              var out: [Int] = []
+              try text.withUTF8 { buffer in
+                out.reserveCapacity(buffer.count / 3 + 4)
+                try appendEncoded(
+                  buffer, allowedSpecial: allowedSpecial, disallowedSpecial: disallowedSpecial,
+                  workspace: workspace, into: &out)
+              }
+              results[index] = out
+            } catch {
+              failure.set(error)
+              return
             }
-            results[index] = out
-          } catch {
-            failure.set(error)
           }
         }
       }

@@ -168,6 +168,12 @@ extension BytePairEncoder {
   }
 
   /// The hot loop: cut pieces with `Splitter`, look each up whole, merge the rest.
+  ///
+  /// Works in blocks of `Workspace.pieceBlock` pieces, in three passes: cut the pieces,
+  /// prefetching each one's rank slot; look up their ranks, prefetching the piece-cache slot of
+  /// each piece that is not one token; then append the tokens in order. The rank tables (MBs)
+  /// and the piece cache miss the CPU caches for most pieces, and the passes keep many of those
+  /// misses in flight at once instead of waiting for them one by one.
   @inline(__always)
   private func appendPieces<Splitter: PieceSplitter>(
     _: Splitter.Type, _ base: UnsafePointer<UInt8>, _ count: Int, _ readable: Int,
@@ -176,40 +182,57 @@ extension BytePairEncoder {
     let classes = UnsafePointer(ScalarClassTable.shared.classes)
     let table = self.table.lookup
     let cache = workspace.cache
-    var start = 0
-    var end = Splitter.pieceEnd(base, 0, count, classes)
+    let ends = workspace.pieceEnds
+    let ranks = workspace.pieceRanks
     var lastPieceTokens = 0
-    while start < count {
-      let length = end - start
-      // Cut the next piece now and prefetch its rank slot: the rank tables (MBs) miss the cache
-      // for most pieces, and this overlaps that miss with the current piece's work.
-      var nextEnd = end
-      if end < count {
-        nextEnd = Splitter.pieceEnd(base, end, count, classes)
-        table.prefetch(base + end, nextEnd - end, readable: readable - end)
+    var blockStart = 0
+    while blockStart < count {
+      var cut = 0
+      var end = blockStart
+      while cut < Workspace.pieceBlock && end < count {
+        let next = Splitter.pieceEnd(base, end, count, classes)
+        table.prefetch(base + end, next - end, readable: readable - end)
+        ends[cut] = next
+        cut += 1
+        end = next
       }
-      let rank = table.rank(base + start, length, readable: readable - start)
-      if rank != RankTable.absent {
-        out.append(Int(rank))
-        lastPieceTokens = 1
-      } else if length <= PieceCache.maxPieceLength {
-        let before = out.count
-        if !cache.appendCached(base + start, length, readable: readable - start, into: &out) {
-          BytePairMerge.encode(
-            base + start, length, readable: readable - start, table: table,
-            scratch: workspace.scratch, into: &out)
-          cache.insert(base + start, length, readable: readable - start, ids: out[before...])
+      var start = blockStart
+      for k in 0..<cut {
+        let length = ends[k] - start
+        let rank = table.rank(base + start, length, readable: readable - start)
+        ranks[k] = rank
+        if rank == RankTable.absent && length <= PieceCache.maxPieceLength {
+          cache.prefetch(base + start, length, readable: readable - start)
         }
-        lastPieceTokens = out.count - before
-      } else {
-        let before = out.count
-        BytePairMerge.encode(
-          base + start, length, readable: readable - start, table: table,
-          scratch: workspace.scratch, into: &out)
-        lastPieceTokens = out.count - before
+        start = ends[k]
       }
-      start = end
-      end = nextEnd
+      start = blockStart
+      for k in 0..<cut {
+        let pieceEnd = ends[k]
+        let length = pieceEnd - start
+        let rank = ranks[k]
+        if rank != RankTable.absent {
+          out.append(Int(rank))
+          lastPieceTokens = 1
+        } else {
+          let before = out.count
+          if length > PieceCache.maxPieceLength {
+            BytePairMerge.encode(
+              base + start, length, readable: readable - start, table: table,
+              scratch: workspace.scratch, into: &out)
+          } else if !cache.appendCached(
+            base + start, length, readable: readable - start, into: &out)
+          {
+            BytePairMerge.encode(
+              base + start, length, readable: readable - start, table: table,
+              scratch: workspace.scratch, into: &out)
+            cache.insert(base + start, length, readable: readable - start, ids: out[before...])
+          }
+          lastPieceTokens = out.count - before
+        }
+        start = pieceEnd
+      }
+      blockStart = end
     }
     return lastPieceTokens
   }

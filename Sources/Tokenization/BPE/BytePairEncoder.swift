@@ -77,8 +77,19 @@ public final class BytePairEncoder: Sendable {
 
 /// Per-thread scratch memory for encoding, pooled so repeated calls reuse it.
 final class Workspace {
+  /// Pieces cut (and prefetched) ahead of their lookup in the encoder's hot loop.
+  static let pieceBlock = 16
   let scratch = MergeScratch()
   let cache = PieceCache()
+  /// The ends of the pieces of the current block (`pieceBlock` of them).
+  let pieceEnds = UnsafeMutablePointer<Int>.allocate(capacity: Workspace.pieceBlock)
+  /// Their ranks (`RankTable.absent` for a piece that is not one token).
+  let pieceRanks = UnsafeMutablePointer<UInt32>.allocate(capacity: Workspace.pieceBlock)
+
+  deinit {
+    pieceEnds.deallocate()
+    pieceRanks.deallocate()
+  }
 }
 
 /// A lock-protected stack of workspaces.

@@ -40,6 +40,10 @@ extension TrainingWorker {
   ) -> Int {
     let n = keepSubsampled(words)
     if n == 0 { return 0 }
+    if case .distributedBagOfWords(let trainWords) = mode, !(trainWords && learnWords) {
+      trainBagOfWords(count: n, vector: document, alpha: alpha, learnHidden: learnHidden)
+      return n
+    }
     let window = configuration.window
     let input = weights.input
     var windowWords = learnWords

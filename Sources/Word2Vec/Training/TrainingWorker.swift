@@ -37,8 +37,9 @@ package struct TrainingWorker {
   let stride: Int
   let sentence: UnsafeMutablePointer<Int32>
   let contextRows: UnsafeMutablePointer<FloatRow>
-  /// Two sets of output rows and labels: the current centre word's and the next one's, drawn
-  /// one word ahead so their rows can be prefetched while the current word trains.
+  /// Sets of output rows and labels (room for 4): the current centre word's and the next
+  /// ones', drawn ahead so their rows can be prefetched while the current word trains
+  /// (skip-gram and CBOW use 2 sets, PV-DBOW's single-input path 3).
   let outputRows: UnsafeMutablePointer<FloatRow>
   let outputLabels: UnsafeMutablePointer<Float>
   let maxOutputs: Int
@@ -60,8 +61,8 @@ package struct TrainingWorker {
     sentence = .allocate(capacity: configuration.maxSentenceLength)
     contextRows = .allocate(capacity: maxContext)
     self.maxOutputs = maxOutputs
-    outputRows = .allocate(capacity: 2 * maxOutputs)
-    outputLabels = .allocate(capacity: 2 * maxOutputs)
+    outputRows = .allocate(capacity: 4 * maxOutputs)
+    outputLabels = .allocate(capacity: 4 * maxOutputs)
     gradients = .allocate(capacity: maxContext)
     let scratchRows = max(maxContext, 2)
     scratch = UnsafeMutableRawPointer.allocate(byteCount: scratchRows * stride * 4, alignment: 64)
@@ -243,27 +244,9 @@ package struct TrainingWorker {
         i += 4
       }
       while i < b {
-        let m = UnsafeRawPointer(contextRows[i])
-        var a0 = SIMD8<Float>()
-        var a1 = SIMD8<Float>()
-        var off = 0
-        var c = 0
-        while c + 2 <= chunks {
-          a0 +=
-            m.load(fromByteOffset: off, as: SIMD8<Float>.self)
-            * out.load(fromByteOffset: off, as: SIMD8<Float>.self)
-          a1 +=
-            m.load(fromByteOffset: off + 32, as: SIMD8<Float>.self)
-            * out.load(fromByteOffset: off + 32, as: SIMD8<Float>.self)
-          off += 64
-          c += 2
-        }
-        if c < chunks {
-          a0 +=
-            m.load(fromByteOffset: off, as: SIMD8<Float>.self)
-            * out.load(fromByteOffset: off, as: SIMD8<Float>.self)
-        }
-        gradients[i] = SIMD8(repeating: gradient((a0 + a1).sum(), label: label, alpha: alpha))
+        let score = Self.rowDot(
+          UnsafeRawPointer(contextRows[i]), UnsafeRawPointer(out), chunks: chunks)
+        gradients[i] = SIMD8(repeating: gradient(score, label: label, alpha: alpha))
         i += 1
       }
       // Fused rank-B update: Δinput_b += g_b · output (old), output += Σ_b g_b · input_b.

@@ -52,13 +52,27 @@ struct TokenizerSpeed: ParsableCommand {
         best = min(best, seconds)
         bestCPU = min(bestCPU, Self.threadCPUTime() - startCPU)
       }
-      var bestBatch = Double.infinity
-      var batchTokens = 0
+      // The whole text in one call split over `threads` threads (`encodeOrdinary(_:threads:)`).
+      var bestSplit = Double.infinity
+      var splitTokens = 0
       for _ in 0..<repeats {
         let start = MonotonicClock.now()
-        let batch = try encoder.encodeBatch(lines, disallowedSpecial: .none, threads: threads)
-        bestBatch = min(bestBatch, MonotonicClock.now() - start)
-        batchTokens = batch.reduce(0) { $0 + $1.count }
+        splitTokens = encoder.encodeOrdinary(text, threads: threads).count
+        bestSplit = min(bestSplit, MonotonicClock.now() - start)
+      }
+      // The same batch on `threads` threads and on one, alternated: their ratio is the speed-up.
+      var bestBatch = Double.infinity
+      var bestBatch1 = Double.infinity
+      var batchTokens = 0
+      for _ in 0..<repeats {
+        for workers in [threads, 1] {
+          let start = MonotonicClock.now()
+          let batch = try encoder.encodeBatch(lines, disallowedSpecial: .none, threads: workers)
+          let seconds = MonotonicClock.now() - start
+          if workers == threads { bestBatch = min(bestBatch, seconds) }
+          if workers == 1 { bestBatch1 = min(bestBatch1, seconds) }
+          batchTokens = batch.reduce(0) { $0 + $1.count }
+        }
       }
       print(
         """
@@ -66,7 +80,9 @@ struct TokenizerSpeed: ParsableCommand {
         "tokens": \(tokens), "seconds": \(best), "mb_per_s": \(megabytesRead / best), \
         "cpu_mb_per_s": \(megabytesRead / bestCPU), "first_mb_per_s": \(megabytesRead / first), \
         "batch_threads": \(threads), "batch_tokens": \(batchTokens), \
-        "batch_mb_per_s": \(megabytesRead / bestBatch)}
+        "batch_mb_per_s": \(megabytesRead / bestBatch), \
+        "batch1_mb_per_s": \(megabytesRead / bestBatch1), "lines": \(lines.count), \
+        "split_tokens": \(splitTokens), "split_mb_per_s": \(megabytesRead / bestSplit)}
         """)
     }
   }

@@ -7,7 +7,7 @@ import Retrieval
 struct Index: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     abstract:
-      "Build and inspect a retrieval index (documents, chunks, vectors, BM25) in one SQLite file.",
+      "Build and inspect a retrieval index (documents, chunks, vectors, BM25) in one SQLite file or PostgreSQL.",
     discussion: """
       Examples:
         embed index add docs.sqlite corpus.jsonl --model path/to/all-MiniLM-L6-v2
@@ -15,6 +15,7 @@ struct Index: AsyncParsableCommand {
         cat a.txt | embed index add notes.sqlite -      # stdin
         embed index info docs.sqlite
         embed index remove docs.sqlite 4983 5836
+        embed index add --store postgres://me@localhost:5432/docs corpus.jsonl --model all-MiniLM-L6-v2
       Search it with `embed search INDEX "query"`.
       """,
     subcommands: [IndexAdd.self, IndexRemove.self, IndexInformation.self])
@@ -26,14 +27,18 @@ struct IndexRemove: AsyncParsableCommand {
     commandName: "remove",
     abstract: "Remove documents (and their chunks) by id, in one transaction.")
 
-  @Argument(help: "The index file.")
+  @Argument(help: "The index file or postgres:// URL (left out with --store).")
   var index: String
 
   @Argument(help: "Document ids.")
-  var ids: [String]
+  var ids: [String] = []
+
+  @OptionGroup var storeOptions: StoreOptions
 
   func run() async throws {
-    let idx = try RetrievalIndex(path: index, encoder: nil)
+    let (location, ids) = try storeOptions.locate([index] + self.ids)
+    guard !ids.isEmpty else { throw ValidationError("give the ids of the documents to remove") }
+    let idx = try await IndexStore.open(location, encoder: nil)
     let n = try await idx.remove(ids: ids)
     print("removed \(n) of \(ids.count) documents")
   }
@@ -44,16 +49,20 @@ struct IndexInformation: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "info", abstract: "Print an index's counts, encoder and chunk settings.")
 
-  @Argument(help: "The index file.")
-  var index: String
+  @Argument(help: "The index file or postgres:// URL (left out with --store).")
+  var index: String?
+
+  @OptionGroup var storeOptions: StoreOptions
 
   @Flag(help: "Print JSON.")
   var json = false
 
   func run() async throws {
-    let idx = try RetrievalIndex(path: index, encoder: nil)
-    let info = try idx.info
-    let spec = try idx.attribute("encoder")
+    let (location, rest) = try storeOptions.locate(index.map { [$0] } ?? [])
+    guard rest.isEmpty else { throw ValidationError("unexpected argument '\(rest[0])'") }
+    let idx = try await IndexStore.open(location, encoder: nil)
+    let info = try await idx.summary()
+    let spec = try await idx.attribute("encoder")
     if json {
       try printJSON(
         IndexInfoJSON(

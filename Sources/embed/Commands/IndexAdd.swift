@@ -18,11 +18,13 @@ struct IndexAdd: AsyncParsableCommand {
       transaction.
       """)
 
-  @Argument(help: "The index file (created if absent).")
-  var index: String
+  @Argument(help: "The index file (created if absent), or a postgres:// URL (or use --store).")
+  var index: String?
 
   @Argument(help: "Files or folders to read (default: stdin).")
   var files: [String] = []
+
+  @OptionGroup var storeOptions: StoreOptions
 
   @OptionGroup var encoderOptions: IndexEncoderOptions
 
@@ -53,18 +55,28 @@ struct IndexAdd: AsyncParsableCommand {
   var quiet = false
 
   func run() async throws {
-    let spec = try encoderOptions.spec(recordedIn: index)
+    let (location, files) = try storeOptions.locate((index.map { [$0] } ?? []) + self.files)
+    let found = try await IndexStore.existing(location)
+    let spec = try await encoderOptions.spec(recordedInIndex: found.index)
     let encoder = try spec.load()
-    let existed = FileManager.default.fileExists(atPath: index)
-    let idx = try RetrievalIndex(
-      path: index, encoder: encoder,
-      chunking: existed ? nil : ChunkingOptions(tokens: chunkTokens, overlap: chunkOverlap),
+    let idx = try await IndexStore.open(
+      location, reusing: found, encoder: encoder,
+      chunking: found.index != nil
+        ? nil : ChunkingOptions(tokens: chunkTokens, overlap: chunkOverlap),
       create: true)
-    if let precision { try idx.setPrecision(precision) }
-    if try idx.attribute("encoder") != spec.recorded {
-      try idx.setAttribute("encoder", spec.recorded)
+    if let precision {
+      if let file = idx as? RetrievalIndex {
+        try file.setPrecision(precision)
+      } else if precision != .float32 {
+        throw ValidationError(
+          "--precision \(precision.rawValue) applies to an index file; the PostgreSQL store keeps float32 vectors (pgvector's vector type): leave --precision out"
+        )
+      }
     }
-    let documents = try readDocuments()
+    if try await idx.attribute("encoder") != spec.recorded {
+      try await idx.setAttribute("encoder", spec.recorded)
+    }
+    let documents = try readDocuments(files)
     let bar = ProgressBar(quiet: quiet)
     let start = MonotonicClock.now()
     let summary = try await idx.add(
@@ -76,9 +88,12 @@ struct IndexAdd: AsyncParsableCommand {
         + "\(summary.chunksEmbedded) chunks embedded, \(summary.chunksReused) reused "
         + String(
           format: "(%.1f s, %.1f docs/s)", seconds, Double(documents.count) / max(seconds, 1e-9)))
+    if let built = try await IndexStore.buildApproximateIndexIfWanted(idx, ann: ann) {
+      print(String(format: "HNSW index built in %.1f s", built))
+    }
   }
 
-  private func readDocuments() throws -> [RetrievalDocument] {
+  private func readDocuments(_ files: [String]) throws -> [RetrievalDocument] {
     let paths = files.filter { $0 != "-" }
     var docs = try DocumentFiles.read(paths: paths)
     if files.isEmpty || files.contains("-") {

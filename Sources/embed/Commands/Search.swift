@@ -20,13 +20,16 @@ struct Search: AsyncParsableCommand {
         embed search docs.sqlite "does vitamin D prevent fractures" -k 5
         embed search docs.sqlite "cats" --mode bm25 --where lang=en --json
         embed search scifact.sqlite --queries queries.jsonl --qrels qrels/test.tsv --mode hybrid
+        embed search --store postgres://me@localhost:5432/docs "vitamin D" --exact
       """)
 
-  @Argument(help: "The index file.")
-  var index: String
+  @Argument(help: "The index file or postgres:// URL (left out with --store).")
+  var index: String?
 
   @Argument(help: "The query (omit with --queries).")
   var query: String?
+
+  @OptionGroup var storeOptions: StoreOptions
 
   @Option(name: .short, help: "How many documents to return.")
   var k: Int = 10
@@ -110,11 +113,19 @@ struct Search: AsyncParsableCommand {
       }
       filter[String(f[..<eq])] = String(f[f.index(after: eq)...])
     }
-    let peek = try RetrievalIndex(path: index, encoder: nil)
-    let hasVectors = try peek.recordedEncoder() != nil
+    let (location, rest) = try storeOptions.locate([self.index, self.query].compactMap { $0 })
+    guard rest.count <= 1 else { throw ValidationError("unexpected argument '\(rest[1])'") }
+    let query = rest.first
+    let found = try await IndexStore.existing(location)
+    guard let peek = found.index else {
+      throw EmbeddingError.io(
+        path: location,
+        reason: "no index here; create one with `embed index add \(location) FILES...`")
+    }
+    let hasVectors = try await peek.recordedEncoder() != nil
     let mode = self.mode ?? (hasVectors ? .hybrid : .bm25)
-    let encoder = mode == .bm25 ? nil : try encoderOptions.spec(recordedIn: index).load()
-    let idx = try RetrievalIndex(path: index, encoder: encoder)
+    let encoder = mode == .bm25 ? nil : try await encoderOptions.spec(recordedInIndex: peek).load()
+    let idx = try await IndexStore.open(location, reusing: found, encoder: encoder)
     let parameters = SearchParameters(
       bm25: BM25Parameters(k1: k1, b: b),
       fusion: FusionParameters(
@@ -130,7 +141,7 @@ struct Search: AsyncParsableCommand {
       let texts = try BEIRMetrics.readQueries(path: queries)
       let start = MonotonicClock.now()
       let ranked = try await idx.rankAll(
-        queries: texts, qrels: judged, mode: mode, parameters: parameters)
+        queries: texts, qrels: judged, mode: mode, parameters: parameters, depth: 100)
       let seconds = MonotonicClock.now() - start
       let m = BEIRMetrics.evaluate(run: ranked.mapValues { $0.map(\.id) }, qrels: judged)
       if let runFile {

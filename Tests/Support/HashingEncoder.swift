@@ -1,21 +1,22 @@
 import EmbeddingCore
 import Foundation
 
-/// A deterministic test encoder: hashed bag of lower-cased words, unit length.
+/// A deterministic test encoder for the index tests (SQLite and PostgreSQL stores): hashed bag of
+/// lower-cased words, unit length.
 ///
 /// Token spans are words and single punctuation marks, so sentence ends are tokens as in WordPiece.
-struct HashingEncoder: TextEncoder {
-  let descriptor: EncoderDescriptor
+public struct HashingEncoder: TextEncoder {
+  public let descriptor: EncoderDescriptor
   /// Texts encoded so far (to check which chunks were re-embedded).
-  let log = EncodeLog()
+  public let log = EncodeLog()
 
-  init(dimension: Int = 256, name: String = "hashing-test") {
+  public init(dimension: Int = 256, name: String = "hashing-test") {
     descriptor = EncoderDescriptor(
       kind: "test", name: name, dimension: dimension, fingerprint: "fnv\(dimension)",
       normalized: true)
   }
 
-  func encode(_ texts: [String], role: TextRole) throws -> Matrix {
+  public func encode(_ texts: [String], role: TextRole) throws -> Matrix {
     log.append(texts)
     let m = Matrix(rows: texts.count, columns: dimension)
     for (r, text) in texts.enumerated() {
@@ -31,7 +32,7 @@ struct HashingEncoder: TextEncoder {
     return m
   }
 
-  func tokenSpans(of text: String) -> [Range<Int>] {
+  public func tokenSpans(of text: String) -> [Range<Int>] {
     var spans: [Range<Int>] = []
     let bytes = Array(text.utf8)
     var i = 0
@@ -59,23 +60,23 @@ struct HashingEncoder: TextEncoder {
 }
 
 /// A thread-safe list of encoded texts.
-final class EncodeLog: @unchecked Sendable {
+public final class EncodeLog: @unchecked Sendable {
   private let lock = NSLock()
   private var texts: [String] = []
 
-  func append(_ new: [String]) {
+  public func append(_ new: [String]) {
     lock.lock()
     texts += new
     lock.unlock()
   }
 
-  var all: [String] {
+  public var all: [String] {
     lock.lock()
     defer { lock.unlock() }
     return texts
   }
 
-  func reset() {
+  public func reset() {
     lock.lock()
     texts = []
     lock.unlock()
