@@ -107,6 +107,22 @@ EK_DIST int64_t ek_hamming_avx2(const uint64_t *a, const uint64_t *b, int64_t wo
   for (int64_t i = 0; i < words; i++) s += _mm_popcnt_u64(a[i] ^ b[i]);
   return s;
 }
+
+// x: [n] scores; 32 compared per step, one movemask per step.
+EK_DIST int64_t ek_first_above_avx2(const float *x, int64_t n, float t) {
+  const __m256 vt = _mm256_set1_ps(t);
+  int64_t i = 0;
+  for (; i + 32 <= n; i += 32) {
+    __m256 c0 = _mm256_cmp_ps(_mm256_loadu_ps(x + i), vt, _CMP_GT_OQ);
+    __m256 c1 = _mm256_cmp_ps(_mm256_loadu_ps(x + i + 8), vt, _CMP_GT_OQ);
+    __m256 c2 = _mm256_cmp_ps(_mm256_loadu_ps(x + i + 16), vt, _CMP_GT_OQ);
+    __m256 c3 = _mm256_cmp_ps(_mm256_loadu_ps(x + i + 24), vt, _CMP_GT_OQ);
+    if (_mm256_movemask_ps(_mm256_or_ps(_mm256_or_ps(c0, c1), _mm256_or_ps(c2, c3)))) break;
+  }
+  for (; i < n; i++)
+    if (x[i] > t) return i;
+  return n;
+}
 #else
 float ek_dot_avx2(const float *x, const float *y, int64_t n) { return 0; }
 void ek_dot_gather_avx2(
@@ -118,4 +134,5 @@ void ek_dot_gather_f16_avx2(
 void ek_f32_to_f16_avx2(const float *x, uint16_t *out, int64_t n) {}
 float ek_dot_i8_avx2(const float *q, const int8_t *x, int64_t n) { return 0; }
 int64_t ek_hamming_avx2(const uint64_t *a, const uint64_t *b, int64_t words) { return 0; }
+int64_t ek_first_above_avx2(const float *x, int64_t n, float t) { return n; }
 #endif

@@ -104,4 +104,26 @@ public enum DistanceKernels {
     for i in 0..<words { s += (a[i] ^ b[i]).nonzeroBitCount }
     return s
   }
+
+  /// The first index i ≥ `start` with x[i] > t, or `count` (NaN is never above): the scan that lets a
+  /// top-k skip scores that cannot enter it. The AVX2 kernel compares 32 at a time; the portable
+  /// loop is scalar (a Swift `SIMD8` compare with `any` goes through the stack and ran 6× slower).
+  /// - Complexity: O(count − start).
+  @inline(__always)
+  public static func firstIndex(
+    _ x: UnsafePointer<Float>, from start: Int, count: Int, above t: Float
+  ) -> Int {
+    guard start < count else { return count }
+    if accelerated { return start + Int(ek_first_above_avx2(x + start, Int64(count - start), t)) }
+    return portableFirstIndex(x, from: start, count: count, above: t)
+  }
+
+  /// `firstIndex(_:from:count:above:)` without the C kernel (tested on every CPU).
+  static func portableFirstIndex(
+    _ x: UnsafePointer<Float>, from start: Int, count: Int, above t: Float
+  ) -> Int {
+    var i = start
+    while i < count && !(x[i] > t) { i += 1 }
+    return i
+  }
 }

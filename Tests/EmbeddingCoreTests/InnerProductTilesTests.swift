@@ -40,4 +40,31 @@ import Testing
     #expect(MatrixMultiply.innerProductBlockRows(dimension: 100_000) == 32)
     #expect(MatrixMultiply.innerProductBlockRows(dimension: 1) == 2048)
   }
+
+  /// The threshold scan of the fused top-k: the kernel in use and the portable loop both return the
+  /// first index above t (or count), across block edges, with NaN never above and ties not above.
+  @Test func firstIndexAboveMatchesAScalarScan() {
+    var rng = SeededGenerator(seed: 7)
+    for count in [0, 1, 31, 32, 33, 64, 100, 257] {
+      var x = (0..<count).map { _ in rng.nextFloat() }
+      if count > 40 { x[37] = .nan }
+      for t: Float in [-1, 0.5, 0.9, 0.999, 2] {
+        for start in Set([0, 1, count / 2, max(0, count - 1), count]) {
+          let want = (start..<count).first { x[$0] > t } ?? count
+          x.withUnsafeBufferPointer { p in
+            let base = p.baseAddress ?? UnsafePointer(bitPattern: 16)!
+            #expect(DistanceKernels.firstIndex(base, from: start, count: count, above: t) == want)
+            #expect(
+              DistanceKernels.portableFirstIndex(base, from: start, count: count, above: t) == want)
+          }
+        }
+      }
+      if let top = x.filter({ !$0.isNaN }).max() {
+        x.withUnsafeBufferPointer { p in
+          #expect(
+            DistanceKernels.firstIndex(p.baseAddress!, from: 0, count: count, above: top) == count)
+        }
+      }
+    }
+  }
 }

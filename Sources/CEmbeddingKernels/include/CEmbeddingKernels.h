@@ -89,6 +89,8 @@ void ek_f32_to_f16_avx2(const float *x, uint16_t *out, int64_t n);
 float ek_dot_i8_avx2(const float *q, const int8_t *x, int64_t n);
 /// Number of differing bits between two codes of `words` 64-bit words (POPCNT).
 int64_t ek_hamming_avx2(const uint64_t *a, const uint64_t *b, int64_t words);
+/// The first i in [0, n) with x[i] > t, or n (NaN is never above): the threshold scan of a top-k.
+int64_t ek_first_above_avx2(const float *x, int64_t n, float t);
 
 #ifdef __cplusplus
 }

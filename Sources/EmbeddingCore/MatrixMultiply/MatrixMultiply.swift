@@ -71,13 +71,12 @@ public enum MatrixMultiply {
     into y: UnsafeMutablePointer<Float>, activation: LinearActivation, threads: Int,
     backend: KernelBackend
   ) {
-    layer.panels.withUnsafeBufferPointer { p in
-      layer.bias.withUnsafeBufferPointer { b in
-        FloatGemm.run(
-          m: m, n: layer.outFeatures, k: layer.inFeatures, a: x, lda: layer.inFeatures,
-          panels: p.baseAddress!, c: y, ldc: layer.outFeatures, alpha: 1, accumulate: false,
-          bias: b.baseAddress!, gelu: activation == .gelu, threads: threads, backend: backend)
-      }
+    layer.bias.withUnsafeBufferPointer { b in
+      FloatGemm.run(
+        m: m, n: layer.outFeatures, k: layer.inFeatures, a: x, lda: layer.inFeatures,
+        panels: layer.panels.baseAddress, c: y, ldc: layer.outFeatures, alpha: 1,
+        accumulate: false, bias: b.baseAddress!, gelu: activation == .gelu, threads: threads,
+        backend: backend)
     }
   }
 
@@ -100,8 +99,8 @@ public enum MatrixMultiply {
       for r in 0..<m { VectorKernels.scale(c + r * ldc, beta, n) }
     }
     let np = (n + 31) / 32
-    let panels = UnsafeMutablePointer<Float>.allocate(capacity: max(1, np * k * 32))
-    defer { panels.deallocate() }
+    let panels = PanelPacking.allocate(np * k * 32)
+    defer { PanelPacking.deallocate(panels) }
     PanelPacking.pack(
       panels, b, k: k, n: n, columnStride: transposeB ? ldb : 1, rowStride: transposeB ? 1 : ldb)
     FloatGemm.run(

@@ -12,8 +12,9 @@ public final class PackedLinear: @unchecked Sendable {
   public let inFeatures: Int
   /// Output features (columns of y).
   public let outFeatures: Int
-  /// Wᵀ in panels: [⌈out/32⌉][in][32], zero padded past `outFeatures`.
-  let panels: [Float]
+  /// Wᵀ in panels: [⌈out/32⌉][in][32], zero padded past `outFeatures`; 64-byte aligned, so the
+  /// kernels' 32-byte loads never straddle a cache line.
+  let panels: Matrix
   /// Bias: [⌈out/32⌉·32], zeros past `outFeatures` and when the layer has none.
   let bias: [Float]
 
@@ -28,14 +29,11 @@ public final class PackedLinear: @unchecked Sendable {
     self.inFeatures = inFeatures
     self.outFeatures = outFeatures
     let np = (outFeatures + 31) / 32
-    var p = [Float](repeating: 0, count: max(1, np * inFeatures * 32))
+    let p = Matrix(rows: np * inFeatures, columns: 32)
     if let src = weights.baseAddress {
-      p.withUnsafeMutableBufferPointer { dst in
-        // B = Wᵀ: B[i][o] = W[o][i].
-        PanelPacking.pack(
-          dst.baseAddress!, src, k: inFeatures, n: outFeatures, columnStride: inFeatures,
-          rowStride: 1)
-      }
+      // B = Wᵀ: B[i][o] = W[o][i].
+      PanelPacking.pack(
+        p.baseAddress, src, k: inFeatures, n: outFeatures, columnStride: inFeatures, rowStride: 1)
     }
     panels = p
     var b = [Float](repeating: 0, count: max(1, np * 32))
@@ -46,6 +44,18 @@ public final class PackedLinear: @unchecked Sendable {
 
 /// Packs B into the float kernels' panels.
 enum PanelPacking {
+  /// Uninitialised room for `count` floats of panels, 64-byte aligned (a large `malloc` block starts
+  /// 16 bytes past a page, so every other 32-byte panel load would straddle two cache lines).
+  static func allocate(_ count: Int) -> UnsafeMutablePointer<Float> {
+    UnsafeMutableRawPointer.allocate(byteCount: max(1, count) * 4, alignment: 64)
+      .bindMemory(to: Float.self, capacity: max(1, count))
+  }
+
+  /// Frees panels from `allocate` (as raw memory: the allocation's alignment is not the type's).
+  static func deallocate(_ panels: UnsafeMutablePointer<Float>) {
+    UnsafeMutableRawPointer(panels).deallocate()
+  }
+
   /// dst: [⌈n/32⌉][k][32] ← B[k × n] where B[i][j] = src[i·rowStride + j·columnStride], zero padded.
   ///
   /// `rowStride` is the step along k, `columnStride` along n (B row-major: (ldb, 1); Bᵀ given as

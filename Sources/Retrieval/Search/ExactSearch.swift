@@ -42,7 +42,8 @@ public enum ExactSearch {
 
   /// The `k` best rows of `base` for each row of `queries`, best first: a blocked GEMM of queries ×
   /// base rows (`MatrixMultiply.innerProductTiles`, base blocks sized for L2) with a fused top-k per
-  /// query (a heap of k and a threshold that skips 8 scores at a time while they cannot enter it).
+  /// query (a heap of k and a threshold scan, `DistanceKernels.firstIndex(above:)`, that skips the scores
+  /// that cannot enter it).
   ///
   /// ```
   /// queries: [m × d]; base: [n × d] → tiles S[≤6 × block] = Q[tile] · X[block]ᵀ (in L1) → m heaps of k
@@ -85,26 +86,12 @@ public enum ExactSearch {
     threshold: Float
   ) -> Float {
     var t = threshold
-    var j = 0
-    let raw = UnsafeRawPointer(scores)
+    var j = DistanceKernels.firstIndex(scores, from: 0, count: count, above: t)
     while j < count {
-      if j + 8 <= count {
-        let v = raw.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self)
-        if !any(v .> SIMD8(repeating: t)) {
-          j += 8
-          continue
-        }
-      }
-      let end = min(count, j + 8)
-      while j < end {
-        let s = scores[j]
-        if s > t {
-          if heap.count == k { heap.pop() }
-          heap.push(s, Int32(firstRow + j))
-          if heap.count == k { t = heap.topScore }
-        }
-        j += 1
-      }
+      if heap.count == k { heap.pop() }
+      heap.push(scores[j], Int32(firstRow + j))
+      if heap.count == k { t = heap.topScore }
+      j = DistanceKernels.firstIndex(scores, from: j + 1, count: count, above: t)
     }
     return t
   }
