@@ -184,6 +184,7 @@ extension BytePairEncoder {
     let cache = workspace.cache
     let ends = workspace.pieceEnds
     let ranks = workspace.pieceRanks
+    let pending = workspace.pendingTokens
     var lastPieceTokens = 0
     var blockStart = 0
     while blockStart < count {
@@ -207,14 +208,20 @@ extension BytePairEncoder {
         start = ends[k]
       }
       start = blockStart
+      var waiting = 0  // single-token pieces' IDs in `pending`, not yet in `out`
       for k in 0..<cut {
         let pieceEnd = ends[k]
         let length = pieceEnd - start
         let rank = ranks[k]
         if rank != RankTable.absent {
-          out.append(Int(rank))
+          pending[waiting] = Int(rank)
+          waiting += 1
           lastPieceTokens = 1
         } else {
+          if waiting > 0 {
+            out.append(contentsOf: UnsafeBufferPointer(start: pending, count: waiting))
+            waiting = 0
+          }
           let before = out.count
           if length > PieceCache.maxPieceLength {
             BytePairMerge.encode(
@@ -232,6 +239,7 @@ extension BytePairEncoder {
         }
         start = pieceEnd
       }
+      if waiting > 0 { out.append(contentsOf: UnsafeBufferPointer(start: pending, count: waiting)) }
       blockStart = end
     }
     return lastPieceTokens

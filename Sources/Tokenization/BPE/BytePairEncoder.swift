@@ -85,10 +85,13 @@ final class Workspace {
   let pieceEnds = UnsafeMutablePointer<Int>.allocate(capacity: Workspace.pieceBlock)
   /// Their ranks (`RankTable.absent` for a piece that is not one token).
   let pieceRanks = UnsafeMutablePointer<UInt32>.allocate(capacity: Workspace.pieceBlock)
+  /// The IDs of a block's single-token pieces, appended to the output together.
+  let pendingTokens = UnsafeMutablePointer<Int>.allocate(capacity: Workspace.pieceBlock)
 
   deinit {
     pieceEnds.deallocate()
     pieceRanks.deallocate()
+    pendingTokens.deallocate()
   }
 }
 

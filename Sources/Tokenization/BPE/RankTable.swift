@@ -175,14 +175,14 @@ struct RankLookup {
   ) {
     byteRanks = .allocate(capacity: 256)
     byteRanks.initialize(repeating: RankTable.absent, count: 256)
-    short = .allocate(capacity: shortCapacity)
+    short = TableMemory.allocate(ShortSlot.self, count: shortCapacity)
     short.initialize(repeating: ShortSlot(key: 0, rank: 0), count: shortCapacity)
     shortMask = shortCapacity - 1
-    medium = .allocate(capacity: mediumCapacity)
+    medium = TableMemory.allocate(MediumSlot.self, count: mediumCapacity)
     medium.initialize(
       repeating: MediumSlot(first: 0, second: 0, length: 0, rank: 0), count: mediumCapacity)
     mediumMask = mediumCapacity - 1
-    long = .allocate(capacity: longCapacity)
+    long = TableMemory.allocate(LongSlot.self, count: longCapacity)
     long.initialize(repeating: LongSlot(hash: 0, rank: 0), count: longCapacity)
     longMask = longCapacity - 1
     self.arena = arena
@@ -192,9 +192,9 @@ struct RankLookup {
 
   func deallocate() {
     byteRanks.deallocate()
-    short.deallocate()
-    medium.deallocate()
-    long.deallocate()
+    TableMemory.deallocate(short)
+    TableMemory.deallocate(medium)
+    TableMemory.deallocate(long)
   }
 
   @inline(__always)
