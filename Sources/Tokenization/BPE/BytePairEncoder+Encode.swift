@@ -185,6 +185,8 @@ extension BytePairEncoder {
     let ends = workspace.pieceEnds
     let ranks = workspace.pieceRanks
     let pending = workspace.pendingTokens
+    let words = workspace.pieceWords
+    let slots = workspace.pieceSlots
     var lastPieceTokens = 0
     var blockStart = 0
     while blockStart < count {
@@ -192,7 +194,12 @@ extension BytePairEncoder {
       var end = blockStart
       while cut < Workspace.pieceBlock && end < count {
         let next = Splitter.pieceEnd(base, end, count, classes)
-        table.prefetch(base + end, next - end, readable: readable - end)
+        let length = next - end
+        if length >= 2 && length <= 16 {
+          let (a, b) = RankLookup.pack(base + end, length, readable: readable - end)
+          words[cut] = (a, b)
+          slots[cut] = table.prefetchSlot(packed: a, b, length)
+        }
         ends[cut] = next
         cut += 1
         end = next
@@ -200,7 +207,10 @@ extension BytePairEncoder {
       var start = blockStart
       for k in 0..<cut {
         let length = ends[k] - start
-        let rank = table.rank(base + start, length, readable: readable - start)
+        let rank =
+          length >= 2 && length <= 16
+          ? table.rank(packed: words[k].0, words[k].1, length, from: slots[k])
+          : table.rank(base + start, length, readable: readable - start)
         ranks[k] = rank
         if rank == RankTable.absent && length <= PieceCache.maxPieceLength {
           cache.prefetch(base + start, length, readable: readable - start)

@@ -256,6 +256,42 @@ struct RankLookup {
     }
   }
 
+  /// Prefetches the first slot `rank(packed:_:_:from:)` probes for a piece of 2–16 bytes packed
+  /// as `(a, b)` by `pack`, and returns it (so the lookup does not hash the piece again).
+  @inline(__always)
+  func prefetchSlot(packed a: UInt64, _ b: UInt64, _ length: Int) -> Int {
+    if length <= 7 {
+      let s = Self.slot(a | UInt64(length) << 56, shortMask)
+      ek_prefetch(short + s)
+      return s
+    }
+    let s = Self.slot(a ^ (b &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(length), mediumMask)
+    ek_prefetch(medium + s)
+    return s
+  }
+
+  /// `rank` for a piece of 2–16 bytes packed as `(a, b)`, probing from the slot
+  /// `prefetchSlot(packed:_:_:)` returned.
+  @inline(__always)
+  func rank(packed a: UInt64, _ b: UInt64, _ length: Int, from first: Int) -> UInt32 {
+    var s = first
+    if length <= 7 {
+      let key = a | UInt64(length) << 56
+      while true {
+        let slot = short[s]
+        if slot.key == key { return slot.rank }
+        if slot.key == 0 { return RankTable.absent }
+        s = (s + 1) & shortMask
+      }
+    }
+    while true {
+      let slot = medium[s]
+      if slot.length == 0 { return RankTable.absent }
+      if slot.first == a && slot.second == b && Int(slot.length) == length { return slot.rank }
+      s = (s + 1) & mediumMask
+    }
+  }
+
   /// The rank of `bytes[0..<length]`, or `RankTable.absent`.
   ///
   /// `readable` ≥ `length` is how many bytes may be read from `bytes` (lets keys load whole words).
