@@ -184,6 +184,9 @@ extension BytePairEncoder {
     let cache = workspace.cache
     let ends = workspace.pieceEnds
     let ranks = workspace.pieceRanks
+    let pending = workspace.pendingTokens
+    let words = workspace.pieceWords
+    let slots = workspace.pieceSlots
     var lastPieceTokens = 0
     var blockStart = 0
     while blockStart < count {
@@ -191,7 +194,12 @@ extension BytePairEncoder {
       var end = blockStart
       while cut < Workspace.pieceBlock && end < count {
         let next = Splitter.pieceEnd(base, end, count, classes)
-        table.prefetch(base + end, next - end, readable: readable - end)
+        let length = next - end
+        if length >= 2 && length <= 16 {
+          let (a, b) = RankLookup.pack(base + end, length, readable: readable - end)
+          words[cut] = (a, b)
+          slots[cut] = table.prefetchSlot(packed: a, b, length)
+        }
         ends[cut] = next
         cut += 1
         end = next
@@ -199,7 +207,10 @@ extension BytePairEncoder {
       var start = blockStart
       for k in 0..<cut {
         let length = ends[k] - start
-        let rank = table.rank(base + start, length, readable: readable - start)
+        let rank =
+          length >= 2 && length <= 16
+          ? table.rank(packed: words[k].0, words[k].1, length, from: slots[k])
+          : table.rank(base + start, length, readable: readable - start)
         ranks[k] = rank
         if rank == RankTable.absent && length <= PieceCache.maxPieceLength {
           cache.prefetch(base + start, length, readable: readable - start)
@@ -207,14 +218,20 @@ extension BytePairEncoder {
         start = ends[k]
       }
       start = blockStart
+      var waiting = 0  // single-token pieces' IDs in `pending`, not yet in `out`
       for k in 0..<cut {
         let pieceEnd = ends[k]
         let length = pieceEnd - start
         let rank = ranks[k]
         if rank != RankTable.absent {
-          out.append(Int(rank))
+          pending[waiting] = Int(rank)
+          waiting += 1
           lastPieceTokens = 1
         } else {
+          if waiting > 0 {
+            out.append(contentsOf: UnsafeBufferPointer(start: pending, count: waiting))
+            waiting = 0
+          }
           let before = out.count
           if length > PieceCache.maxPieceLength {
             BytePairMerge.encode(
@@ -232,6 +249,7 @@ extension BytePairEncoder {
         }
         start = pieceEnd
       }
+      if waiting > 0 { out.append(contentsOf: UnsafeBufferPointer(start: pending, count: waiting)) }
       blockStart = end
     }
     return lastPieceTokens

@@ -85,10 +85,19 @@ final class Workspace {
   let pieceEnds = UnsafeMutablePointer<Int>.allocate(capacity: Workspace.pieceBlock)
   /// Their ranks (`RankTable.absent` for a piece that is not one token).
   let pieceRanks = UnsafeMutablePointer<UInt32>.allocate(capacity: Workspace.pieceBlock)
+  /// The IDs of a block's single-token pieces, appended to the output together.
+  let pendingTokens = UnsafeMutablePointer<Int>.allocate(capacity: Workspace.pieceBlock)
+  /// The bytes of pieces of 2–16 bytes packed in two words, and their first rank slots.
+  let pieceWords = UnsafeMutablePointer<(UInt64, UInt64)>.allocate(
+    capacity: Workspace.pieceBlock)
+  let pieceSlots = UnsafeMutablePointer<Int>.allocate(capacity: Workspace.pieceBlock)
 
   deinit {
     pieceEnds.deallocate()
     pieceRanks.deallocate()
+    pendingTokens.deallocate()
+    pieceWords.deallocate()
+    pieceSlots.deallocate()
   }
 }
 

@@ -36,12 +36,12 @@ final class PieceCache {
   }
 
   private static func allocate(_ count: Int) -> UnsafeMutablePointer<Slot> {
-    let slots = UnsafeMutablePointer<Slot>.allocate(capacity: count)
+    let slots = TableMemory.allocate(Slot.self, count: count)
     slots.initialize(repeating: Slot(first: 0, second: 0, meta: 0), count: count)
     return slots
   }
 
-  deinit { slots.deallocate() }
+  deinit { TableMemory.deallocate(slots) }
 
   @inline(__always)
   private static func pack(_ bytes: UnsafePointer<UInt8>, _ length: Int, readable: Int)
@@ -147,6 +147,6 @@ final class PieceCache {
     slotCount *= 2
     slots = Self.allocate(slotCount)
     for s in 0..<oldCount where old[s].meta != 0 { place(old[s]) }
-    old.deallocate()
+    TableMemory.deallocate(old)
   }
 }

@@ -175,14 +175,14 @@ struct RankLookup {
   ) {
     byteRanks = .allocate(capacity: 256)
     byteRanks.initialize(repeating: RankTable.absent, count: 256)
-    short = .allocate(capacity: shortCapacity)
+    short = TableMemory.allocate(ShortSlot.self, count: shortCapacity)
     short.initialize(repeating: ShortSlot(key: 0, rank: 0), count: shortCapacity)
     shortMask = shortCapacity - 1
-    medium = .allocate(capacity: mediumCapacity)
+    medium = TableMemory.allocate(MediumSlot.self, count: mediumCapacity)
     medium.initialize(
       repeating: MediumSlot(first: 0, second: 0, length: 0, rank: 0), count: mediumCapacity)
     mediumMask = mediumCapacity - 1
-    long = .allocate(capacity: longCapacity)
+    long = TableMemory.allocate(LongSlot.self, count: longCapacity)
     long.initialize(repeating: LongSlot(hash: 0, rank: 0), count: longCapacity)
     longMask = longCapacity - 1
     self.arena = arena
@@ -192,9 +192,9 @@ struct RankLookup {
 
   func deallocate() {
     byteRanks.deallocate()
-    short.deallocate()
-    medium.deallocate()
-    long.deallocate()
+    TableMemory.deallocate(short)
+    TableMemory.deallocate(medium)
+    TableMemory.deallocate(long)
   }
 
   @inline(__always)
@@ -253,6 +253,42 @@ struct RankLookup {
     } else if length >= 8 && length <= 16 {
       let (a, b) = Self.pack(bytes, length, readable: readable)
       ek_prefetch(medium + Self.slot(a ^ (b &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(length), mediumMask))
+    }
+  }
+
+  /// Prefetches the first slot `rank(packed:_:_:from:)` probes for a piece of 2–16 bytes packed
+  /// as `(a, b)` by `pack`, and returns it (so the lookup does not hash the piece again).
+  @inline(__always)
+  func prefetchSlot(packed a: UInt64, _ b: UInt64, _ length: Int) -> Int {
+    if length <= 7 {
+      let s = Self.slot(a | UInt64(length) << 56, shortMask)
+      ek_prefetch(short + s)
+      return s
+    }
+    let s = Self.slot(a ^ (b &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(length), mediumMask)
+    ek_prefetch(medium + s)
+    return s
+  }
+
+  /// `rank` for a piece of 2–16 bytes packed as `(a, b)`, probing from the slot
+  /// `prefetchSlot(packed:_:_:)` returned.
+  @inline(__always)
+  func rank(packed a: UInt64, _ b: UInt64, _ length: Int, from first: Int) -> UInt32 {
+    var s = first
+    if length <= 7 {
+      let key = a | UInt64(length) << 56
+      while true {
+        let slot = short[s]
+        if slot.key == key { return slot.rank }
+        if slot.key == 0 { return RankTable.absent }
+        s = (s + 1) & shortMask
+      }
+    }
+    while true {
+      let slot = medium[s]
+      if slot.length == 0 { return RankTable.absent }
+      if slot.first == a && slot.second == b && Int(slot.length) == length { return slot.rank }
+      s = (s + 1) & mediumMask
     }
   }
 

@@ -84,13 +84,33 @@ enum O200kSplitter: PieceSplitter {
     while i < end && bytes[i] &- 0x41 < 26 { i += 1 }  // A-Z
     let upperEnd = i
     if i < end && bytes[i] &- 0x61 < 26 {  // a-z
-      i += 1
-      while i < end && bytes[i] &- 0x61 < 26 { i += 1 }
+      i = lowercaseRunEnd(bytes, from: i + 1, end)
       if i < end && bytes[i] >= 0x80 { return nil }
       return i + ScanRuns.contraction(bytes, at: i, end, caseInsensitive: true)
     }
     guard upperEnd > s, upperEnd == end || bytes[upperEnd] < 0x80 else { return nil }
     return upperEnd + ScanRuns.contraction(bytes, at: upperEnd, end, caseInsensitive: true)
+  }
+
+  /// The end of the run of ASCII `a-z` from `index`, eight bytes at a time while eight remain.
+  @inline(__always)
+  static func lowercaseRunEnd(_ bytes: UnsafePointer<UInt8>, from index: Int, _ end: Int) -> Int {
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let high: UInt64 = 0x8080_8080_8080_8080
+    var i = index
+    while i + 8 <= end {
+      let x = UnsafeRawPointer(bytes + i).loadUnaligned(as: UInt64.self).littleEndian
+      // Per byte (no carries between bytes): the high bit of `atLeastA` is set when the low
+      // seven bits are ≥ 0x61, that of `beyondZ` when they are ≥ 0x7B; ASCII needs x < 0x80.
+      let low = x & ~high
+      let atLeastA = low &+ (0x80 - 0x61) &* ones
+      let beyondZ = low &+ (0x80 - 0x7B) &* ones
+      let notLower = ~(atLeastA & ~beyondZ & ~x) & high
+      if notLower != 0 { return i + notLower.trailingZeroBitCount >> 3 }
+      i += 8
+    }
+    while i < end && bytes[i] &- 0x61 < 26 { i += 1 }
+    return i
   }
 
   /// `[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+` at `index` with the regex's
