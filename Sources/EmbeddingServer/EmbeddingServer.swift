@@ -82,7 +82,8 @@ public struct EmbeddingServer: Service {
           let queue = BatchQueue(
             encoder: encoder, maxBatchSize: configuration.maxBatchSize,
             maxWait: .microseconds(Int64(configuration.maxWaitMilliseconds * 1000)),
-            capacity: configuration.maxQueuedTexts, metrics: metrics)
+            capacity: configuration.maxQueuedTexts, workers: configuration.encoderWorkers ?? 1,
+            metrics: metrics)
           let search = try await loadSearch(encoder)
           state.set(
             .ready(

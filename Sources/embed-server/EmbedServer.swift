@@ -43,6 +43,10 @@ struct EmbedServer: AsyncParsableCommand {
   var allowAnyModel = false
   @Option(name: .customLong("max-batch-size"), help: "Most texts per encoder call. [default: 32]")
   var maxBatchSize: Int?
+  @Option(
+    name: .customLong("encoder-workers"),
+    help: "Batches encoded at once, each on cores/N threads. [default: one per core]")
+  var encoderWorkers: Int?
   @Option(name: .customLong("max-wait-ms"), help: "Longest wait for a batch to fill. [default: 5]")
   var maxWaitMs: Double?
   @Option(name: .customLong("max-queue"), help: "Most queued texts before 429. [default: 4096]")
@@ -72,7 +76,9 @@ struct EmbedServer: AsyncParsableCommand {
       ("model", model), ("index", index), ("host", host), ("port", port.map(String.init)),
       ("api-key", apiKey), ("model-name", modelName),
       ("allow-any-model", allowAnyModel ? "true" : nil),
-      ("max-batch-size", maxBatchSize.map(String.init)), ("max-wait-ms", maxWaitMs.map { "\($0)" }),
+      ("max-batch-size", maxBatchSize.map(String.init)),
+      ("encoder-workers", encoderWorkers.map(String.init)),
+      ("max-wait-ms", maxWaitMs.map { "\($0)" }),
       ("max-queue", maxQueue.map(String.init)), ("max-body-bytes", maxBodyBytes.map(String.init)),
       ("max-inputs", maxInputs.map(String.init)),
       ("max-tokens-per-input", maxTokensPerInput.map(String.init)),
@@ -80,7 +86,7 @@ struct EmbedServer: AsyncParsableCommand {
       ("log-level", logLevel),
     ]
     for (key, value) in pairs { if let value { flags[key] = value } }
-    let settings: ServerConfiguration
+    var settings: ServerConfiguration
     do {
       settings = try ServerConfiguration.resolve(
         flags: flags,
@@ -97,9 +103,17 @@ struct EmbedServer: AsyncParsableCommand {
     logger.logLevel = Logger.Level(rawValue: settings.logLevel) ?? .info
     let indexPath = settings.indexPath
     let batchSize = settings.maxBatchSize
+    // One worker per core, each encoding its batch on one thread: a batch never waits at a
+    // barrier for a thread that the HTTP work (or another process) delayed.
+    let cores = Parallelism.defaultThreads
+    let workers = min(settings.encoderWorkers ?? cores, cores)
+    settings.encoderWorkers = workers
+    let threads = max(1, cores / workers)
     let server = EmbeddingServer(
       configuration: settings, logger: logger,
-      loadEncoder: { try EncoderLoader.load(model: modelDirectory, batchSize: batchSize) },
+      loadEncoder: {
+        try EncoderLoader.load(model: modelDirectory, batchSize: batchSize, threads: threads)
+      },
       loadSearch: { encoder in
         guard let indexPath else { return nil }
         return try EncoderLoader.index(path: indexPath, encoder: encoder)
