@@ -1,3 +1,4 @@
+#if Server
 import Dispatch
 import EmbeddingCore
 import Foundation
@@ -225,3 +226,4 @@ actor BatchQueue {
     metrics?.queueDepth.set(Double(queuedTexts))
   }
 }
+#endif

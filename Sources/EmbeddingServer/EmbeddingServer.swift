@@ -1,3 +1,4 @@
+#if Server
 import EmbeddingCore
 import Foundation
 import Hummingbird
@@ -107,3 +108,4 @@ public struct EmbeddingServer: Service {
     }
   }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server
 import EmbeddingCore
 import Foundation
 
@@ -171,3 +172,4 @@ private struct ConfigValue: Decodable {
     }
   }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server
 import Prometheus
 
 /// The server's Prometheus metrics, served as text at `GET /metrics`.
@@ -61,3 +62,4 @@ final class ServerMetrics: Sendable {
   /// The Prometheus text exposition.
   func exposition() -> [UInt8] { registry.emitToBuffer() }
 }
+#endif

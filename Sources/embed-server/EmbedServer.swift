@@ -1,3 +1,4 @@
+#if Server
 import ArgumentParser
 import EmbeddingCore
 import EmbeddingServer
@@ -18,7 +19,7 @@ struct EmbedServer: AsyncParsableCommand {
       (EMBEDDINGKIT_SERVER_API_KEY, EMBEDDINGKIT_SERVER_MAX_BATCH_SIZE, ...), then --config FILE
       (a JSON object with the same names: {"port": 8080, "max-batch-size": 32}).
 
-        swift build -c release --product embed-server
+        swift build -c release --traits Server --product embed-server
         .build/release/embed-server --model all-MiniLM-L6-v2 --port 8080 --api-key secret
         curl -s localhost:8080/v1/embeddings -H 'Authorization: Bearer secret' \\
           -d '{"model": "all-MiniLM-L6-v2", "input": ["a cat", "a dog"]}'
@@ -124,3 +125,4 @@ struct EmbedServer: AsyncParsableCommand {
     try await group.run()
   }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server
 import EmbeddingCore
 import EmbeddingServer
 import Retrieval
@@ -40,3 +41,4 @@ struct IndexSearch: SearchBackend {
     }
   }
 }
+#endif

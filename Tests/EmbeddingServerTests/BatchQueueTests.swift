@@ -1,3 +1,4 @@
+#if Server
 import EmbeddingCore
 import Foundation
 import Testing
@@ -56,3 +57,4 @@ import Testing
     #expect(encoder.maxInFlight == 1)
   }
 }
+#endif

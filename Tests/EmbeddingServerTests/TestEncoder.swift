@@ -1,3 +1,4 @@
+#if Server
 import EmbeddingCore
 import Foundation
 
@@ -85,3 +86,4 @@ final class TestEncoder: TextEncoder, @unchecked Sendable {
     return spans
   }
 }
+#endif
