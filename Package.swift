@@ -1,9 +1,16 @@
-// swift-tools-version: 6.0
+// swift-tools-version: 6.1
 // EmbeddingKit: text to tokens to token IDs to embedding vectors, in Swift.
 //
 // Opt-in native build: `EMBEDDINGKIT_NATIVE=1 swift build -c release` compiles the
 // library targets for the build machine's CPU (`-march=native` equivalent). The
 // default build uses no unsafe flags so the package stays usable as a dependency.
+//
+// Package traits keep the first build small: `swift build` / `swift run embed` resolve only the
+// packages `embed` needs. The HTTP server and the PostgreSQL store are opt-in:
+//   swift build -c release --traits Server --product embed-server
+//   swift build -c release --traits Postgres --product embed-postgres
+//   swift test --traits Server,Postgres        # the full suite (what CI runs)
+// Without its trait, embed-server / embed-postgres build as a stub that prints that command.
 import Foundation
 import PackageDescription
 
@@ -15,6 +22,10 @@ let kernelSettings: [SwiftSetting] =
     .define("EMBEDDINGKIT_NATIVE"),
   ]
   : []
+
+/// Dependencies on the server's and the PostgreSQL store's packages apply only with their trait.
+let server = TargetDependencyCondition.when(traits: ["Server"])
+let postgres = TargetDependencyCondition.when(traits: ["Postgres"])
 
 let package = Package(
   name: "EmbeddingKit",
@@ -31,6 +42,14 @@ let package = Package(
     .library(name: "RetrievalPostgres", targets: ["RetrievalPostgres"]),
     .executable(name: "embed-postgres", targets: ["embed-postgres"]),
   ],
+  traits: [
+    .trait(
+      name: "Server",
+      description: "The HTTP server (EmbeddingServer, embed-server): SwiftNIO, Hummingbird, Prometheus"),
+    .trait(
+      name: "Postgres",
+      description: "The PostgreSQL + pgvector store (RetrievalPostgres, embed-postgres): PostgresNIO"),
+  ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     // Library: Heap (BPE trainer's merge queue), atomics (counters, flags), SHA-256 (vocabulary
@@ -38,7 +57,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
     .package(url: "https://github.com/apple/swift-atomics.git", from: "1.3.0"),
     .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
-    // Server only (EmbeddingServer, embed-server): never a dependency of `embed` or EmbeddingKit.
+    // Server only (EmbeddingServer, embed-server), trait Server: never a dependency of `embed`.
     .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -46,7 +65,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
-    // PostgreSQL store only (RetrievalPostgres, embed-postgres): never a dependency of `embed`.
+    // PostgreSQL store only (RetrievalPostgres, embed-postgres), trait Postgres.
     .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.25.0"),
   ],
@@ -103,9 +122,9 @@ let package = Package(
       name: "RetrievalPostgres",
       dependencies: [
         "EmbeddingCore", "Retrieval",
-        .product(name: "PostgresNIO", package: "postgres-nio"),
-        .product(name: "NIOSSL", package: "swift-nio-ssl"),
-        .product(name: "Logging", package: "swift-log"),
+        .product(name: "PostgresNIO", package: "postgres-nio", condition: postgres),
+        .product(name: "NIOSSL", package: "swift-nio-ssl", condition: postgres),
+        .product(name: "Logging", package: "swift-log", condition: postgres),
       ]),
     .executableTarget(
       name: "embed-postgres", dependencies: ["Retrieval", "RetrievalPostgres"]),
@@ -142,20 +161,20 @@ let package = Package(
       name: "EmbeddingServer",
       dependencies: [
         "EmbeddingCore", "Tokenization",
-        .product(name: "Hummingbird", package: "hummingbird"),
-        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-        .product(name: "Logging", package: "swift-log"),
-        .product(name: "Prometheus", package: "swift-prometheus"),
-        .product(name: "NIOCore", package: "swift-nio"),
-        .product(name: "HTTPTypes", package: "swift-http-types"),
+        .product(name: "Hummingbird", package: "hummingbird", condition: server),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle", condition: server),
+        .product(name: "Logging", package: "swift-log", condition: server),
+        .product(name: "Prometheus", package: "swift-prometheus", condition: server),
+        .product(name: "NIOCore", package: "swift-nio", condition: server),
+        .product(name: "HTTPTypes", package: "swift-http-types", condition: server),
       ]),
     .executableTarget(
       name: "embed-server",
       dependencies: [
         "EmbeddingServer", "SentenceEmbeddings", "Retrieval",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        .product(name: "Logging", package: "swift-log"),
-        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        .product(name: "Logging", package: "swift-log", condition: server),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle", condition: server),
       ]),
 
     // Helpers shared by the test targets (locating ../shared/data, temp files).
@@ -188,8 +207,8 @@ let package = Package(
       name: "EmbeddingServerTests",
       dependencies: [
         "EmbeddingServer", "Tokenization", "EmbeddingTestSupport",
-        .product(name: "Logging", package: "swift-log"),
-        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        .product(name: "Logging", package: "swift-log", condition: server),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle", condition: server),
       ]),
     .testTarget(
       name: "RetrievalTests", dependencies: ["Retrieval", "EmbeddingTestSupport"]),

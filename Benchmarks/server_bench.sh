@@ -6,7 +6,7 @@
 # sentence-transformers behind FastAPI/uvicorn and infinity-emb (if Benchmarks/infinity_setup.sh
 # made its venv).
 # Usage: Benchmarks/server_bench.sh [SECONDS_PER_LEVEL]
-#   needs `swift build -c release --product embed-server` and `--product embed`
+#   needs `swift build -c release --traits Server --product embed-server` and `--product embed`
 #   (EMBED=path/to/embed picks another release build of embed for the offline runs)
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -8,7 +8,7 @@
 # the mean of the offline runs just before and after it; the median of those ratios is the figure.
 #
 # Usage: Benchmarks/server_vs_offline.sh [SECONDS_PER_LOAD_RUN] [ROUNDS] [CONCURRENCY]
-#   needs `swift build -c release --product embed-server` and `--product embed`
+#   needs `swift build -c release --traits Server --product embed-server` and `--product embed`
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs="${1:-30}"

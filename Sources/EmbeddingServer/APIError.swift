@@ -1,3 +1,4 @@
+#if Server
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -79,3 +80,4 @@ enum JSONText {
     out.append(UInt8(ascii: "\""))
   }
 }
+#endif

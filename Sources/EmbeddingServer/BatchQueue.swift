@@ -1,13 +1,17 @@
+#if Server
 import Dispatch
 import EmbeddingCore
 import Foundation
 
 /// Merges the texts of concurrent requests into encoder batches (dynamic batching).
 ///
-/// Requests append their texts to one bounded queue; a single worker takes up to `maxBatchSize`
-/// texts of the same role, waiting at most `maxWait` for a batch to fill when the queue is short,
-/// and encodes them on a dedicated thread while new requests keep queueing. A request whose texts
-/// span several batches is answered when its last text is encoded.
+/// Requests append their texts to one bounded queue; up to `workers` workers each take up to
+/// `maxBatchSize` texts of the same role (oldest first), waiting at most `maxWait` for a batch to
+/// fill when the queue is short, and encode them on their own thread while new requests keep
+/// queueing. Only one worker waits for a batch at a time; the others start when texts are left
+/// over. With several workers the encoder should use `threads / workers` threads per call: each
+/// worker then encodes its batch alone, and no worker waits for another's batch to end. A request
+/// whose texts span several batches is answered when its last text is encoded.
 ///
 /// ```swift
 /// let queue = BatchQueue(encoder: encoder, maxBatchSize: 32, maxWait: .milliseconds(5), capacity: 4096)
@@ -46,23 +50,27 @@ actor BatchQueue {
   private let maxWait: Duration
   private let capacity: Int
   private let metrics: ServerMetrics?
-  private let worker = DispatchQueue(label: "embeddingkit.server.encode")
+  private let workers: Int
+  private let threads = DispatchQueue(label: "embeddingkit.server.encode", attributes: .concurrent)
   private var jobs: [Job] = []
   private var head = 0
   private var queuedTexts = 0
-  private var running = false
+  private var activeWorkers = 0
+  /// A worker is waiting for (or about to take) the next batch; no other worker may.
+  private var batchClaimed = false
   private var wakeUp: CheckedContinuation<Void, Never>?
   private var wakeGeneration = 0
 
-  /// Creates a queue in front of `encoder`.
+  /// Creates a queue in front of `encoder`, calling it from up to `workers` threads at once.
   init(
     encoder: any TextEncoder, maxBatchSize: Int, maxWait: Duration, capacity: Int,
-    metrics: ServerMetrics? = nil
+    workers: Int = 1, metrics: ServerMetrics? = nil
   ) {
     self.encoder = encoder
     self.maxBatchSize = max(1, maxBatchSize)
     self.maxWait = maxWait
     self.capacity = max(1, capacity)
+    self.workers = max(1, workers)
     self.metrics = metrics
   }
 
@@ -81,11 +89,16 @@ actor BatchQueue {
       queuedTexts += texts.count
       metrics?.queueDepth.set(Double(queuedTexts))
       if queuedTexts >= maxBatchSize { wake() }
-      if !running {
-        running = true
-        Task { await self.work() }
-      }
+      startWorker()
     }
+  }
+
+  /// Starts a worker for the queued texts unless one is already waiting for them or all run.
+  private func startWorker() {
+    guard queuedTexts > 0, !batchClaimed, activeWorkers < workers else { return }
+    activeWorkers += 1
+    batchClaimed = true
+    Task { await self.work() }
   }
 
   private func wake() {
@@ -112,44 +125,69 @@ actor BatchQueue {
     }
   }
 
+  /// One worker: takes batches while texts are queued and no other worker is waiting for them.
+  /// Starts with `batchClaimed` set on its behalf by `startWorker`.
   private func work() async {
-    while head < jobs.count {
-      await waitForBatch()
-      // Take up to maxBatchSize texts of the first job's role, in arrival order.
-      let role = jobs[head].role
-      var texts: [String] = []
-      var pieces: [(job: Job, start: Int, count: Int)] = []
-      var index = head
-      while index < jobs.count, texts.count < maxBatchSize {
-        let job = jobs[index]
-        index += 1
-        guard job.role == role, job.next < job.texts.count else { continue }
-        let n = min(maxBatchSize - texts.count, job.texts.count - job.next)
-        texts.append(contentsOf: job.texts[job.next..<(job.next + n)])
-        pieces.append((job, job.next, n))
-        job.next += n
+    var claimed = true
+    while true {
+      if !claimed {
+        guard queuedTexts > 0, !batchClaimed else { break }
+        batchClaimed = true
       }
-      queuedTexts -= texts.count
-      metrics?.queueDepth.set(Double(queuedTexts))
-      metrics?.batchSize.record(Double(texts.count))
+      claimed = false
+      await waitForBatch()
+      let (role, texts, pieces) = takeBatch()
+      batchClaimed = false
+      startWorker()
+      guard !texts.isEmpty else { continue }
       let result = await runEncoder(texts, role: role)
       finish(pieces, result)
-      while head < jobs.count, jobs[head].next == jobs[head].texts.count { head += 1 }
-      if head > 1024, head * 2 > jobs.count {
-        jobs.removeFirst(head)
-        head = 0
-      }
     }
-    jobs.removeAll(keepingCapacity: true)
-    head = 0
-    running = false
+    activeWorkers -= 1
+    if activeWorkers == 0, queuedTexts == 0 {
+      jobs.removeAll(keepingCapacity: true)
+      head = 0
+    }
+  }
+
+  /// Claims up to `maxBatchSize` queued texts of the oldest unclaimed job's role, in arrival order.
+  private func takeBatch() -> (TextRole, [String], [(job: Job, start: Int, count: Int)]) {
+    while head < jobs.count, jobs[head].next == jobs[head].texts.count { head += 1 }
+    if head > 1024, head * 2 > jobs.count {
+      jobs.removeFirst(head)
+      head = 0
+    }
+    guard head < jobs.count else { return (.plain, [], []) }
+    let role = jobs[head].role
+    var texts: [String] = []
+    var pieces: [(job: Job, start: Int, count: Int)] = []
+    var index = head
+    while index < jobs.count, texts.count < maxBatchSize {
+      let job = jobs[index]
+      index += 1
+      guard job.role == role, job.next < job.texts.count else { continue }
+      let n = min(maxBatchSize - texts.count, job.texts.count - job.next)
+      texts.append(contentsOf: job.texts[job.next..<(job.next + n)])
+      pieces.append((job, job.next, n))
+      job.next += n
+    }
+    queuedTexts -= texts.count
+    metrics?.queueDepth.set(Double(queuedTexts))
+    metrics?.batchSize.record(Double(texts.count))
+    return (role, texts, pieces)
   }
 
   private func runEncoder(_ texts: [String], role: TextRole) async -> Result<Matrix, any Error> {
     let encoder = self.encoder
+    let metrics = self.metrics
     return await withCheckedContinuation { continuation in
-      worker.async {
-        continuation.resume(returning: Result { try encoder.encode(texts, role: role) })
+      threads.async {
+        let start = ContinuousClock.now
+        let result = Result { try encoder.encode(texts, role: role) }
+        let elapsed = ContinuousClock.now - start
+        metrics?.encodeSeconds.increment(
+          by: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+        continuation.resume(returning: result)
       }
     }
   }
@@ -188,3 +226,4 @@ actor BatchQueue {
     metrics?.queueDepth.set(Double(queuedTexts))
   }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server
 import EmbeddingCore
 import Foundation
 import Hummingbird
@@ -82,7 +83,8 @@ public struct EmbeddingServer: Service {
           let queue = BatchQueue(
             encoder: encoder, maxBatchSize: configuration.maxBatchSize,
             maxWait: .microseconds(Int64(configuration.maxWaitMilliseconds * 1000)),
-            capacity: configuration.maxQueuedTexts, metrics: metrics)
+            capacity: configuration.maxQueuedTexts, workers: configuration.encoderWorkers ?? 1,
+            metrics: metrics)
           let search = try await loadSearch(encoder)
           state.set(
             .ready(
@@ -106,3 +108,4 @@ public struct EmbeddingServer: Service {
     }
   }
 }
+#endif

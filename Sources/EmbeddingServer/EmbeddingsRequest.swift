@@ -1,3 +1,4 @@
+#if Server
 import EmbeddingCore
 import Foundation
 
@@ -133,3 +134,4 @@ struct EmbeddingsRequest: Decodable, Sendable {
     }
   }
 }
+#endif

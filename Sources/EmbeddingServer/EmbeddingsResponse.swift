@@ -1,3 +1,4 @@
+#if Server
 import EmbeddingCore
 import Foundation
 
@@ -68,3 +69,4 @@ enum EmbeddingsResponse {
     return out
   }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server
 import EmbeddingCore
 import Foundation
 import Tokenization
@@ -121,3 +122,4 @@ struct EmbeddingsService: Sendable {
     }
   }
 }
+#endif

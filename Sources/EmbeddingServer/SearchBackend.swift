@@ -1,3 +1,4 @@
+#if Server
 import EmbeddingCore
 import Foundation
 
@@ -97,3 +98,4 @@ struct SearchRequest: Decodable {
     return SearchQuery(text: request.query, k: k, mode: mode, filter: request.filter ?? [:])
   }
 }
+#endif

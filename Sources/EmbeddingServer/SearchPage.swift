@@ -1,3 +1,4 @@
+#if Server
 /// The search page served at `GET /`: one self-contained HTML file (no external resources) that
 /// calls `POST /v1/search` and shows the results.
 enum SearchPage {
@@ -100,3 +101,4 @@ enum SearchPage {
 
     """#
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server
 import EmbeddingCore
 import Foundation
 
@@ -28,6 +29,9 @@ public struct ServerConfiguration: Sendable, Equatable {
   public var allowAnyModel = false
   /// Most texts per encoder call.
   public var maxBatchSize = 32
+  /// Encoder calls that may run at once (nil: 1 in the library; `embed-server` runs one per core,
+  /// each on one thread, so no batch waits for a straggling thread of another).
+  public var encoderWorkers: Int?
   /// Longest wait, in milliseconds, for a batch to fill before it is encoded anyway.
   public var maxWaitMilliseconds = 5.0
   /// Most texts waiting in the queue; past it, requests get `429` with `Retry-After`.
@@ -51,7 +55,8 @@ public struct ServerConfiguration: Sendable, Equatable {
   /// The setting names accepted by flags (`--max-batch-size`), env vars and config files.
   public static let keys = [
     "host", "port", "model", "index", "api-key", "model-name", "allow-any-model", "max-batch-size",
-    "max-wait-ms", "max-queue", "max-body-bytes", "max-inputs", "max-tokens-per-input",
+    "encoder-workers", "max-wait-ms", "max-queue", "max-body-bytes", "max-inputs",
+    "max-tokens-per-input",
     "truncate", "idle-timeout", "log-level",
   ]
 
@@ -90,6 +95,7 @@ public struct ServerConfiguration: Sendable, Equatable {
       case "model-name": modelName = raw
       case "allow-any-model": allowAnyModel = try bool()
       case "max-batch-size": maxBatchSize = try int(1...65536)
+      case "encoder-workers": encoderWorkers = try int(1...1024)
       case "max-wait-ms": maxWaitMilliseconds = try double(0...10_000)
       case "max-queue": maxQueuedTexts = try int(1...10_000_000)
       case "max-body-bytes": maxBodyBytes = try int(1024...(1 << 34))
@@ -166,3 +172,4 @@ private struct ConfigValue: Decodable {
     }
   }
 }
+#endif

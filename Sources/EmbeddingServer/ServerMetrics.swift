@@ -1,10 +1,13 @@
+#if Server
 import Prometheus
 
 /// The server's Prometheus metrics, served as text at `GET /metrics`.
 ///
 /// `embeddingkit_requests_total{route,status}`, `embeddingkit_request_duration_seconds{route}`
 /// (histogram), `embeddingkit_batch_size` (texts per encoder call, histogram),
-/// `embeddingkit_queue_depth` (texts waiting), `embeddingkit_texts_total`, `embeddingkit_tokens_total`.
+/// `embeddingkit_queue_depth` (texts waiting), `embeddingkit_texts_total`, `embeddingkit_tokens_total`,
+/// `embeddingkit_encode_seconds_total` (wall time the encoder spent on batches: divided by the
+/// elapsed time it is the encoder's busy fraction).
 final class ServerMetrics: Sendable {
   /// The registry the text exposition is made from.
   let registry = PrometheusCollectorRegistry()
@@ -16,6 +19,8 @@ final class ServerMetrics: Sendable {
   let texts: Counter
   /// Tokens embedded (as counted for `usage`).
   let tokens: Counter
+  /// Wall seconds spent inside encoder calls.
+  let encodeSeconds: Counter
 
   private static let latencyBuckets: [Duration] = [
     .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25),
@@ -38,6 +43,8 @@ final class ServerMetrics: Sendable {
       buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512])
     texts = registry.makeCounter(descriptor: Self.name("texts", "total", "Texts embedded"))
     tokens = registry.makeCounter(descriptor: Self.name("tokens", "total", "Tokens embedded"))
+    encodeSeconds = registry.makeCounter(
+      descriptor: Self.name("encode_seconds", "total", "Wall seconds spent in encoder calls"))
   }
 
   /// Counts one answered request and its latency.
@@ -55,3 +62,4 @@ final class ServerMetrics: Sendable {
   /// The Prometheus text exposition.
   func exposition() -> [UInt8] { registry.emitToBuffer() }
 }
+#endif

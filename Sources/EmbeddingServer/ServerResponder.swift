@@ -1,3 +1,4 @@
+#if Server
 import EmbeddingCore
 import Foundation
 import HTTPTypes
@@ -222,3 +223,4 @@ struct ServerResponder: HTTPResponder {
       status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
   }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server
 import EmbeddingCore
 import Foundation
 
@@ -44,3 +45,4 @@ enum APIKeyCheck {
     return difference == 0
   }
 }
+#endif

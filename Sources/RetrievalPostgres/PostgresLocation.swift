@@ -1,3 +1,4 @@
+#if Postgres
 import EmbeddingCore
 import Foundation
 
@@ -87,3 +88,4 @@ public struct PostgresLocation: Sendable, Equatable {
     return parts.string ?? url
   }
 }
+#endif

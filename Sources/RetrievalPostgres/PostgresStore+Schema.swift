@@ -1,3 +1,4 @@
+#if Postgres
 import EmbeddingCore
 import Foundation
 import PostgresNIO
@@ -208,3 +209,4 @@ extension PostgresStore {
     }
   }
 }
+#endif

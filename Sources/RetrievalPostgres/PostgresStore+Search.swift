@@ -1,3 +1,4 @@
+#if Postgres
 import EmbeddingCore
 import Foundation
 import PostgresNIO
@@ -191,3 +192,4 @@ extension PostgresStore {
     }
   }
 }
+#endif

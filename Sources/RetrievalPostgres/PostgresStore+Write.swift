@@ -1,3 +1,4 @@
+#if Postgres
 import EmbeddingCore
 import Foundation
 import PostgresNIO
@@ -161,3 +162,4 @@ extension PostgresStore {
     text.dropFirst().dropLast().split(separator: ",").compactMap { Float($0) }
   }
 }
+#endif

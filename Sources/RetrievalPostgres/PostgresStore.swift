@@ -1,3 +1,4 @@
+#if Postgres
 import EmbeddingCore
 import Foundation
 import Logging
@@ -235,3 +236,4 @@ public actor PostgresStore: RetrievalStore {
     }
   }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Postgres
 import EmbeddingCore
 import Foundation
 import Retrieval
@@ -250,3 +251,4 @@ struct HashedWords: TextEncoder {
     text.utf8.isEmpty ? [] : [0..<text.utf8.count]
   }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Postgres
 // embed-postgres: the PostgreSQL store process that `embed … --store postgres://…` starts.
 //
 // It reads the store URL from EMBEDDINGKIT_STORE_URL, opens the store, writes one ready line, then
@@ -44,3 +45,19 @@ while let line = readLine(strippingNewline: true) {
   writeLine(await StorePipe.handle(line: Data(line.utf8), store: store))
 }
 await store.close()
+#else
+import Foundation
+
+// Built without the Postgres trait: the store's packages (PostgresNIO, swift-nio-ssl) were not
+// resolved, so this binary only says how to build the real one.
+FileHandle.standardError.write(
+  Data(
+    """
+    embed-postgres was built without the Postgres trait, so it cannot open a PostgreSQL store.
+    Build it with:
+      swift build -c release --traits Postgres --product embed-postgres
+    then run the command again.
+
+    """.utf8))
+exit(2)
+#endif

@@ -1,3 +1,4 @@
+#if Server
 import ArgumentParser
 import EmbeddingCore
 import EmbeddingServer
@@ -18,7 +19,7 @@ struct EmbedServer: AsyncParsableCommand {
       (EMBEDDINGKIT_SERVER_API_KEY, EMBEDDINGKIT_SERVER_MAX_BATCH_SIZE, ...), then --config FILE
       (a JSON object with the same names: {"port": 8080, "max-batch-size": 32}).
 
-        swift build -c release --product embed-server
+        swift build -c release --traits Server --product embed-server
         .build/release/embed-server --model all-MiniLM-L6-v2 --port 8080 --api-key secret
         curl -s localhost:8080/v1/embeddings -H 'Authorization: Bearer secret' \\
           -d '{"model": "all-MiniLM-L6-v2", "input": ["a cat", "a dog"]}'
@@ -43,6 +44,10 @@ struct EmbedServer: AsyncParsableCommand {
   var allowAnyModel = false
   @Option(name: .customLong("max-batch-size"), help: "Most texts per encoder call. [default: 32]")
   var maxBatchSize: Int?
+  @Option(
+    name: .customLong("encoder-workers"),
+    help: "Batches encoded at once, each on cores/N threads. [default: one per core]")
+  var encoderWorkers: Int?
   @Option(name: .customLong("max-wait-ms"), help: "Longest wait for a batch to fill. [default: 5]")
   var maxWaitMs: Double?
   @Option(name: .customLong("max-queue"), help: "Most queued texts before 429. [default: 4096]")
@@ -72,7 +77,9 @@ struct EmbedServer: AsyncParsableCommand {
       ("model", model), ("index", index), ("host", host), ("port", port.map(String.init)),
       ("api-key", apiKey), ("model-name", modelName),
       ("allow-any-model", allowAnyModel ? "true" : nil),
-      ("max-batch-size", maxBatchSize.map(String.init)), ("max-wait-ms", maxWaitMs.map { "\($0)" }),
+      ("max-batch-size", maxBatchSize.map(String.init)),
+      ("encoder-workers", encoderWorkers.map(String.init)),
+      ("max-wait-ms", maxWaitMs.map { "\($0)" }),
       ("max-queue", maxQueue.map(String.init)), ("max-body-bytes", maxBodyBytes.map(String.init)),
       ("max-inputs", maxInputs.map(String.init)),
       ("max-tokens-per-input", maxTokensPerInput.map(String.init)),
@@ -80,7 +87,7 @@ struct EmbedServer: AsyncParsableCommand {
       ("log-level", logLevel),
     ]
     for (key, value) in pairs { if let value { flags[key] = value } }
-    let settings: ServerConfiguration
+    var settings: ServerConfiguration
     do {
       settings = try ServerConfiguration.resolve(
         flags: flags,
@@ -97,9 +104,17 @@ struct EmbedServer: AsyncParsableCommand {
     logger.logLevel = Logger.Level(rawValue: settings.logLevel) ?? .info
     let indexPath = settings.indexPath
     let batchSize = settings.maxBatchSize
+    // One worker per core, each encoding its batch on one thread: a batch never waits at a
+    // barrier for a thread that the HTTP work (or another process) delayed.
+    let cores = Parallelism.defaultThreads
+    let workers = min(settings.encoderWorkers ?? cores, cores)
+    settings.encoderWorkers = workers
+    let threads = max(1, cores / workers)
     let server = EmbeddingServer(
       configuration: settings, logger: logger,
-      loadEncoder: { try EncoderLoader.load(model: modelDirectory, batchSize: batchSize) },
+      loadEncoder: {
+        try EncoderLoader.load(model: modelDirectory, batchSize: batchSize, threads: threads)
+      },
       loadSearch: { encoder in
         guard let indexPath else { return nil }
         return try EncoderLoader.index(path: indexPath, encoder: encoder)
@@ -110,3 +125,4 @@ struct EmbedServer: AsyncParsableCommand {
     try await group.run()
   }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server
 import EmbeddingCore
 import EmbeddingServer
 import Retrieval
@@ -7,12 +8,13 @@ import SentenceEmbeddings
 /// retrieval index built with it.
 enum EncoderLoader {
   /// The encoder in `model` (a folder, or a name found under $EMBEDDINGKIT_MODELS), encoding up to
-  /// `batchSize` texts per call.
+  /// `batchSize` texts per call on `threads` threads.
   ///
   /// - Throws: `EmbeddingError` naming the folder and what is missing.
-  static func load(model: String, batchSize: Int) throws -> any TextEncoder {
+  static func load(model: String, batchSize: Int, threads: Int) throws -> any TextEncoder {
     var options = SentenceEncoderOptions()
     options.batchSize = batchSize
+    options.threads = threads
     return try SentenceEncoder(directory: ModelLocator.locate(model), options: options)
   }
 
@@ -39,3 +41,4 @@ struct IndexSearch: SearchBackend {
     }
   }
 }
+#endif

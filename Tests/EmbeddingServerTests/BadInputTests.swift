@@ -1,3 +1,4 @@
+#if Server
 import Foundation
 import Testing
 
@@ -150,3 +151,4 @@ import Testing
     #expect(!APIKeyCheck.matches(header: "bearer k", key: "k"))
   }
 }
+#endif

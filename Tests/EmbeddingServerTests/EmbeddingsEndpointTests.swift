@@ -1,3 +1,4 @@
+#if Server
 import EmbeddingCore
 import Foundation
 import Testing
@@ -151,3 +152,4 @@ import Tokenization
     try await server.stop()
   }
 }
+#endif

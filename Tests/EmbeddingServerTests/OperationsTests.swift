@@ -1,3 +1,4 @@
+#if Server
 import Foundation
 import Testing
 
@@ -181,3 +182,4 @@ func rawExchange(
   }
   return String(decoding: received, as: UTF8.self)
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server
 import EmbeddingCore
 import Foundation
 import Testing
@@ -74,3 +75,4 @@ struct WordCountBackend: SearchBackend {
     try await server.stop()
   }
 }
+#endif

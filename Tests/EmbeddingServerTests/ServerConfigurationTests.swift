@@ -1,3 +1,4 @@
+#if Server
 import EmbeddingCore
 import Foundation
 import Testing
@@ -57,3 +58,4 @@ import Testing
     }
   }
 }
+#endif

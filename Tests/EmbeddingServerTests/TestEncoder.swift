@@ -1,3 +1,4 @@
+#if Server
 import EmbeddingCore
 import Foundation
 
@@ -11,12 +12,21 @@ final class TestEncoder: TextEncoder, @unchecked Sendable {
   private let delay: TimeInterval
   private let lock = NSLock()
   private var _batches: [Int] = []
+  private var inFlight = 0
+  private var _maxInFlight = 0
 
   init(dimension: Int = 16, delay: TimeInterval = 0) {
     descriptor = EncoderDescriptor(
       kind: "test-hash", name: "test-encoder", dimension: dimension, fingerprint: "0",
       pooling: "mean", normalized: true)
     self.delay = delay
+  }
+
+  /// The most `encode` calls that ran at the same time.
+  var maxInFlight: Int {
+    lock.lock()
+    defer { lock.unlock() }
+    return _maxInFlight
   }
 
   /// Sizes of the batches encoded so far.
@@ -29,7 +39,14 @@ final class TestEncoder: TextEncoder, @unchecked Sendable {
   func encode(_ texts: [String], role: TextRole) throws -> Matrix {
     lock.lock()
     _batches.append(texts.count)
+    inFlight += 1
+    _maxInFlight = max(_maxInFlight, inFlight)
     lock.unlock()
+    defer {
+      lock.lock()
+      inFlight -= 1
+      lock.unlock()
+    }
     if delay > 0 { Thread.sleep(forTimeInterval: delay) }
     let m = Matrix(rows: texts.count, columns: dimension)
     for (r, text) in texts.enumerated() {
@@ -69,3 +86,4 @@ final class TestEncoder: TextEncoder, @unchecked Sendable {
     return spans
   }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Server
 import EmbeddingCore
 import Foundation
 import Logging
@@ -113,3 +114,4 @@ func embeddings(_ reply: TestServer.Reply) -> [[Float]] {
   let data = reply.json["data"] as? [[String: Any]] ?? []
   return data.map { ($0["embedding"] as? [Double] ?? []).map(Float.init) }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Postgres
 import EmbeddingCore
 import EmbeddingTestSupport
 import Foundation
@@ -258,3 +259,4 @@ struct PipeStoreTests {
     }
   }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Postgres
 import EmbeddingCore
 import EmbeddingTestSupport
 import Foundation
@@ -249,3 +250,4 @@ struct PostgresParityTests {
     }
   }
 }
+#endif

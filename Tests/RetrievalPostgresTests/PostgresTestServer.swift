@@ -1,3 +1,4 @@
+#if Postgres
 import EmbeddingCore
 import EmbeddingTestSupport
 import Foundation
@@ -75,3 +76,4 @@ enum PostgresTestServer {
     return FileManager.default.isExecutableFile(atPath: build) ? build : nil
   }
 }
+#endif

@@ -102,8 +102,8 @@ enum IndexStore {
       throw ValidationError(
         """
         the PostgreSQL store needs embed-postgres next to \(executable.path). Build it (a few \
-        minutes: it brings SwiftNIO and PostgresNIO) with `swift build -c release --product \
-        embed-postgres` (or --product embed-postgres in debug), then run the command again.
+        minutes: it brings SwiftNIO and PostgresNIO) with `swift build -c release --traits Postgres \
+        --product embed-postgres` (or without -c release in debug), then run the command again.
         """)
     }
     return try PipeStore(executable: program, url: url, location: redacted(url))

@@ -18,7 +18,7 @@ struct Serve: ParsableCommand {
       The server is the separate product embed-server, so that `embed` builds without SwiftNIO. Build it \
       once, then `embed serve` passes every argument on to it:
 
-        swift build -c release --product embed-server
+        swift build -c release --traits Server --product embed-server
         embed serve --model all-MiniLM-L6-v2 --port 8080 --api-key secret
         .build/release/embed-server --help          # every setting, env var and config-file key
       """)
@@ -34,7 +34,7 @@ struct Serve: ParsableCommand {
       throw ValidationError(
         """
         embed-server is not built next to \(executable.path). Build it (a few minutes: it brings \
-        SwiftNIO and Hummingbird) with `swift build -c release --product embed-server`, then run \
+        SwiftNIO and Hummingbird) with `swift build -c release --traits Server --product embed-server`, then run \
         `embed serve \(arguments.joined(separator: " "))` again or .build/release/embed-server directly.
         """)
     }
