@@ -46,7 +46,9 @@ import Testing
   }
 
   @Test func twoWorkersEncodeAtOnceAndKeepEachRequestsRows() async throws {
-    let encoder = TestEncoder(delay: 0.02)
+    // Each call waits (up to 10 s) for a second one: with two workers the second must start while
+    // the first encodes, however slowly the test machine schedules them.
+    let encoder = TestEncoder(delay: 0.02, overlapWait: 10)
     try await Self.check(workers: 2, encoder: encoder)
     #expect(encoder.maxInFlight == 2)
   }

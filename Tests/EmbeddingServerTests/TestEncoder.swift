@@ -6,20 +6,24 @@ import Foundation
 /// pseudo-random vector seeded by its FNV-1a hash; a text is the normalised mean of its words.
 ///
 /// It records the size of every batch and can sleep per batch, so tests can see batching,
-/// fill the queue and keep a request in flight during shutdown.
+/// fill the queue and keep a request in flight during shutdown. With `overlapWait`, a call waits
+/// (up to that long) until a second call is in flight, so a test of concurrent workers does not
+/// depend on how busy the machine is.
 final class TestEncoder: TextEncoder, @unchecked Sendable {
   let descriptor: EncoderDescriptor
   private let delay: TimeInterval
+  private let overlapWait: TimeInterval
   private let lock = NSLock()
   private var _batches: [Int] = []
   private var inFlight = 0
   private var _maxInFlight = 0
 
-  init(dimension: Int = 16, delay: TimeInterval = 0) {
+  init(dimension: Int = 16, delay: TimeInterval = 0, overlapWait: TimeInterval = 0) {
     descriptor = EncoderDescriptor(
       kind: "test-hash", name: "test-encoder", dimension: dimension, fingerprint: "0",
       pooling: "mean", normalized: true)
     self.delay = delay
+    self.overlapWait = overlapWait
   }
 
   /// The most `encode` calls that ran at the same time.
@@ -46,6 +50,10 @@ final class TestEncoder: TextEncoder, @unchecked Sendable {
       lock.lock()
       inFlight -= 1
       lock.unlock()
+    }
+    if overlapWait > 0 {
+      let deadline = Date().addingTimeInterval(overlapWait)
+      while maxInFlight < 2 && Date() < deadline { Thread.sleep(forTimeInterval: 0.001) }
     }
     if delay > 0 { Thread.sleep(forTimeInterval: delay) }
     let m = Matrix(rows: texts.count, columns: dimension)
