@@ -119,8 +119,8 @@ final class IndexSnapshot: @unchecked Sendable {
         arguments: [generation])
     {
       snapshot.graph = HNSWGraph.deserialize(blob, vectors: matrix)
-      // Walk in float16, re-score in float32: the same recall at every beam and 1.2–1.6x the
-      // queries/s (BENCHMARKS.md, SciFact and 100k vectors), for 2 bytes per value more memory.
+      // Walk in float16, re-score in float32: the same recall at every beam, 1.1–1.4x the queries/s
+      // on SciFact and 100k vectors and about level at 1M (BENCHMARKS.md), for 2 bytes per value.
       snapshot.graph?.addHalfPrecisionCopy()
     }
     return snapshot
