@@ -120,30 +120,9 @@ extension RetrievalIndex {
 
   /// The query's unit vector; checks the encoder against the index.
   func queryVector(_ query: String) throws(EmbeddingError) -> [Float] {
-    guard let encoder else {
-      throw .invalidArgument(
-        "dense and hybrid search need the encoder the index was built with; pass it (--model), or use --mode bm25"
-      )
-    }
-    guard let recorded = try recordedEncoder() else {
-      throw .invalidArgument("\(path) holds no vectors (built without an encoder); use --mode bm25")
-    }
-    try Self.requireSame(recorded: recorded, given: encoder.descriptor, path: path)
-    var v: [Float]
-    do {
-      v = try encoder.encode(query, role: .query)
-    } catch {
-      throw (error as? EmbeddingError) ?? .invalidArgument("encoder failed: \(error)")
-    }
-    guard v.count == recorded.dimension else {
-      throw .invalidArgument(
-        "the query vector has \(v.count) dimensions, the index holds \(recorded.dimension)-dimensional vectors"
-      )
-    }
-    v.withUnsafeMutableBufferPointer { p in
-      if let base = p.baseAddress { _ = VectorKernels.normalize(base, p.count) }
-    }
-    return v
+    let encoder = try EncoderRecord.searchEncoder(encoder)
+    return try EncoderRecord.queryVector(
+      query, encoder: encoder, recorded: try recordedEncoder(), location: path)
   }
 
   /// Document indexes whose metadata matches every pair of `filter`, or nil for no filter.

@@ -124,31 +124,9 @@ extension StoreIndex {
 
   /// The query's unit vector; checks the encoder against the index.
   func queryVector(_ query: String) async throws(EmbeddingError) -> [Float] {
-    guard let encoder else {
-      throw .invalidArgument(
-        "dense and hybrid search need the encoder the index was built with; pass it (--model), or use --mode bm25"
-      )
-    }
-    guard let recorded = try await store.recordedEncoder() else {
-      throw .invalidArgument(
-        "\(location) holds no vectors (built without an encoder); use --mode bm25")
-    }
-    try EncoderRecord.check(recorded: recorded, given: encoder.descriptor, location: location)
-    var v: [Float]
-    do {
-      v = try encoder.encode(query, role: .query)
-    } catch {
-      throw (error as? EmbeddingError) ?? .invalidArgument("encoder failed: \(error)")
-    }
-    guard v.count == recorded.dimension else {
-      throw .invalidArgument(
-        "the query vector has \(v.count) dimensions, the index holds \(recorded.dimension)-dimensional vectors"
-      )
-    }
-    v.withUnsafeMutableBufferPointer { p in
-      if let base = p.baseAddress { _ = VectorKernels.normalize(base, p.count) }
-    }
-    return v
+    let encoder = try EncoderRecord.searchEncoder(encoder)
+    return try EncoderRecord.queryVector(
+      query, encoder: encoder, recorded: try await store.recordedEncoder(), location: location)
   }
 
   static func checkFilter(_ filter: [String: String]) throws(EmbeddingError) {

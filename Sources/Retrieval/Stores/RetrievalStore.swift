@@ -164,6 +164,44 @@ public enum EncoderRecord {
     try RetrievalIndex.requireSame(recorded: recorded, given: given, path: location)
   }
 
+  /// The encoder dense search needs: `encoder`, or the error that asks for it.
+  static func searchEncoder(_ encoder: (any TextEncoder)?) throws(EmbeddingError) -> any TextEncoder
+  {
+    guard let encoder else {
+      throw .invalidArgument(
+        "dense and hybrid search need the encoder the index was built with; pass it (--model), or use --mode bm25"
+      )
+    }
+    return encoder
+  }
+
+  /// The query's unit vector for an index at `location` whose vectors came from `recorded` (nil: it
+  /// holds none): checks the encoder against the index and the vector's dimension, then normalises.
+  static func queryVector(
+    _ query: String, encoder: any TextEncoder, recorded: EncoderDescriptor?, location: String
+  ) throws(EmbeddingError) -> [Float] {
+    guard let recorded else {
+      throw .invalidArgument(
+        "\(location) holds no vectors (built without an encoder); use --mode bm25")
+    }
+    try check(recorded: recorded, given: encoder.descriptor, location: location)
+    var v: [Float]
+    do {
+      v = try encoder.encode(query, role: .query)
+    } catch {
+      throw (error as? EmbeddingError) ?? .invalidArgument("encoder failed: \(error)")
+    }
+    guard v.count == recorded.dimension else {
+      throw .invalidArgument(
+        "the query vector has \(v.count) dimensions, the index holds \(recorded.dimension)-dimensional vectors"
+      )
+    }
+    v.withUnsafeMutableBufferPointer { p in
+      if let base = p.baseAddress { _ = VectorKernels.normalize(base, p.count) }
+    }
+    return v
+  }
+
   /// The error for writing without an encoder into an index that holds vectors, or with one into an
   /// index built without.
   public static func mismatch(
