@@ -32,16 +32,8 @@ extension RetrievalIndex {
     guard batchSize > 0 else {
       throw .invalidArgument("batch size must be positive, got \(batchSize)")
     }
-    let recorded = try recordedEncoder()
-    switch (recorded, encoder?.descriptor) {
-    case (let recorded?, let given?):
-      try Self.requireSame(recorded: recorded, given: given, path: path)
-    case (let recorded?, nil):
-      throw .invalidArgument(
-        "\(path) embeds chunks with \(Self.describe(recorded)); add documents with that encoder")
-    default:
-      break
-    }
+    try EncoderRecord.checkAdd(
+      recorded: try recordedEncoder(), given: encoder?.descriptor, location: path)
     var summary = AddSummary()
     let start = MonotonicClock.now()
     var done = 0
@@ -222,11 +214,8 @@ extension RetrievalIndex {
     switch (recorded, descriptor) {
     case (nil, nil):
       return
-    case (let recorded?, let given?):
-      try requireSame(recorded: recorded, given: given, path: path)
-    case (let recorded?, nil):
-      throw EmbeddingError.invalidArgument(
-        "\(path) embeds chunks with \(describe(recorded)); add documents with that encoder")
+    case (let recorded?, _):
+      try EncoderRecord.checkAdd(recorded: recorded, given: descriptor, location: path)
     case (nil, let given?):
       let docs = try Int.fetchOne(db, sql: "SELECT count(*) FROM documents") ?? 0
       guard docs == 0 else {

@@ -101,15 +101,8 @@ public final class StoreIndex: Sendable {
     guard batchSize > 0 else {
       throw .invalidArgument("batch size must be positive, got \(batchSize)")
     }
-    let recorded = try await store.recordedEncoder()
-    switch (recorded, encoder?.descriptor) {
-    case (let recorded?, let given?):
-      try EncoderRecord.check(recorded: recorded, given: given, location: location)
-    case (let recorded?, nil):
-      throw EncoderRecord.mismatch(recorded: recorded, given: nil, location: location)
-    default:
-      break
-    }
+    try EncoderRecord.checkAdd(
+      recorded: try await store.recordedEncoder(), given: encoder?.descriptor, location: location)
     var summary = AddSummary()
     let start = MonotonicClock.now()
     var done = 0

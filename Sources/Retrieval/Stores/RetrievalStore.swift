@@ -202,6 +202,21 @@ public enum EncoderRecord {
     return v
   }
 
+  /// Checks that chunks embedded by `given` (nil: no encoder) may be added to an index whose vectors
+  /// came from `recorded` (nil: it holds none yet, so any encoder may start it).
+  static func checkAdd(
+    recorded: EncoderDescriptor?, given: EncoderDescriptor?, location: String
+  ) throws(EmbeddingError) {
+    switch (recorded, given) {
+    case (let recorded?, let given?):
+      try check(recorded: recorded, given: given, location: location)
+    case (let recorded?, nil):
+      throw mismatch(recorded: recorded, given: nil, location: location)
+    default:
+      break
+    }
+  }
+
   /// The error for writing without an encoder into an index that holds vectors, or with one into an
   /// index built without.
   public static func mismatch(
