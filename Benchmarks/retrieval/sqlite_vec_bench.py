@@ -18,27 +18,18 @@ def emit(**kw):
     print(json.dumps(kw, sort_keys=True), flush=True)
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("scifact")
-    ap.add_argument("vectors")
-    ap.add_argument("out")
-    ap.add_argument("--repeat", type=int, default=1)
-    a = ap.parse_args()
+def build_index(sqlite, path, corpus, x):
+    """A fresh SQLite file at `path` with the documents, an FTS5 table (title + text) and a sqlite-vec
+    vec0 table of the rows of x, written 64 documents per transaction in WAL mode (as our index
+    writes). `sqlite` is the sqlite3 module to use (one that can load extensions). Returns the open
+    connection, the build seconds and the file bytes."""
     import sqlite_vec
 
-    corpus = [json.loads(l) for l in lzma.open(f"{a.scifact}/corpus.jsonl.xz", "rt")]
-    queries = [json.loads(l) for l in open(f"{a.scifact}/queries.jsonl")]
-    x = np.load(f"{a.vectors}/docs.npy").astype(np.float32)
-    qv = np.load(f"{a.vectors}/queries.npy").astype(np.float32)
-    ids = open(f"{a.vectors}/docs.ids").read().split()
-    assert ids == [d["_id"] for d in corpus], "docs.ids does not follow corpus order"
-    for p in (a.out, a.out + "-wal", a.out + "-shm"):
+    for p in (path, path + "-wal", path + "-shm"):
         if os.path.exists(p):
             os.remove(p)
-
     t = time.perf_counter()
-    db = sqlite3.connect(a.out)
+    db = sqlite.connect(path)
     db.enable_load_extension(True)
     sqlite_vec.load(db)
     db.enable_load_extension(False)
@@ -59,7 +50,26 @@ def main():
                 db.execute("INSERT INTO vectors(rowid, embedding) VALUES (?, ?)", (i + 1, x[i].tobytes()))
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     build = time.perf_counter() - t
-    size = sum(os.path.getsize(p) for p in (a.out, a.out + "-wal") if os.path.exists(p))
+    size = sum(os.path.getsize(p) for p in (path, path + "-wal") if os.path.exists(p))
+    return db, build, size
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("scifact")
+    ap.add_argument("vectors")
+    ap.add_argument("out")
+    ap.add_argument("--repeat", type=int, default=1)
+    a = ap.parse_args()
+    import sqlite_vec
+
+    corpus = [json.loads(l) for l in lzma.open(f"{a.scifact}/corpus.jsonl.xz", "rt")]
+    queries = [json.loads(l) for l in open(f"{a.scifact}/queries.jsonl")]
+    x = np.load(f"{a.vectors}/docs.npy").astype(np.float32)
+    qv = np.load(f"{a.vectors}/queries.npy").astype(np.float32)
+    ids = open(f"{a.vectors}/docs.ids").read().split()
+    assert ids == [d["_id"] for d in corpus], "docs.ids does not follow corpus order"
+    db, build, size = build_index(sqlite3, a.out, corpus, x)
     emit(tool="sqlite-vec", method="build", documents=len(corpus), seconds=build, bytes=size,
          sqlite_vec=sqlite_vec.__version__ if hasattr(sqlite_vec, "__version__") else "?",
          sqlite=sqlite3.sqlite_version)

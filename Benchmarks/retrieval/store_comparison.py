@@ -17,7 +17,7 @@ ts_rank_cd over an OR of the query's words, what a pgvector user has without an 
 
 usage: python store_comparison.py SCIFACT INDEX.sqlite QUERY_CACHE WORKDIR [--pg-url URL] [--ef 40,100]
 """
-import argparse, json, lzma, os, re, sqlite3, time
+import argparse, json, lzma, os, re, sqlite3, sys, time
 
 import numpy as np
 
@@ -107,41 +107,14 @@ def measure(tool, modes, fetch, test, queries, qrels, corpus):
 
 
 def sqlite_vec_side(a, corpus, queries, qrels, test, x, qv):
-    import sqlite_vec
-
     try:  # the venv's sqlite3 may be built without extension loading; pysqlite3-binary has it
         import pysqlite3 as sqlite
     except ImportError:
         sqlite = sqlite3
 
-    path = f"{a.workdir}/scifact-sqlite-vec.sqlite"
-    for p in (path, path + "-wal", path + "-shm"):
-        if os.path.exists(p):
-            os.remove(p)
-    t = time.perf_counter()
-    db = sqlite.connect(path)
-    db.enable_load_extension(True)
-    sqlite_vec.load(db)
-    db.enable_load_extension(False)
-    db.execute("PRAGMA journal_mode=WAL")
-    db.execute("PRAGMA synchronous=NORMAL")
-    db.executescript(
-        """
-        CREATE TABLE documents(rowid INTEGER PRIMARY KEY, id TEXT UNIQUE, title TEXT, text TEXT);
-        CREATE VIRTUAL TABLE documents_fts USING fts5(title, text, content='documents', content_rowid='rowid');
-        CREATE VIRTUAL TABLE vectors USING vec0(embedding float[%d]);
-        """ % x.shape[1])
-    for lo in range(0, len(corpus), 64):
-        with db:
-            for i in range(lo, min(len(corpus), lo + 64)):
-                d = corpus[i]
-                db.execute("INSERT INTO documents VALUES (?, ?, ?, ?)", (i + 1, d["_id"], d["title"], d["text"]))
-                db.execute("INSERT INTO documents_fts(rowid, title, text) VALUES (?, ?, ?)",
-                           (i + 1, d["title"], d["text"]))
-                db.execute("INSERT INTO vectors(rowid, embedding) VALUES (?, ?)", (i + 1, x[i].tobytes()))
-    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    build = time.perf_counter() - t
-    size = sum(os.path.getsize(p) for p in (path, path + "-wal") if os.path.exists(p))
+    sys.dont_write_bytecode = True  # no __pycache__ beside the scripts
+    from sqlite_vec_bench import build_index
+    db, build, size = build_index(sqlite, f"{a.workdir}/scifact-sqlite-vec.sqlite", corpus, x)
     emit(tool="sqlite-vec + FTS5", step="build", documents=len(corpus), seconds=round(build, 2), bytes=size,
          sqlite_vec=db.execute("SELECT vec_version()").fetchone()[0], sqlite=sqlite.sqlite_version)
 
