@@ -29,7 +29,7 @@ import Testing
     let buffer = bytes + [UInt8](repeating: 0x55, count: padding)
     buffer.withUnsafeBufferPointer { p in
       guard let base = p.baseAddress else { return }
-      cache.insert(base, bytes.count, readable: buffer.count, ids: ids[...])
+      ids.withUnsafeBufferPointer { cache.insert(base, bytes.count, readable: buffer.count, ids: $0) }
     }
   }
 

@@ -37,14 +37,13 @@ extension BytePairEncoder {
           for index in lower..<upper {
             var text = texts[index]
             do {
-              var out: [Int] = []
-              try text.withUTF8 { buffer in
-                out.reserveCapacity(buffer.count / 3 + 4)
-                try appendEncoded(
-                  buffer, allowedSpecial: allowedSpecial, disallowedSpecial: disallowedSpecial,
-                  workspace: workspace, into: &out)
+              results[index] = try text.withUTF8 { buffer in
+                try collectTokens(bytes: buffer.count, workspace: workspace) { out in
+                  try appendEncoded(
+                    buffer, allowedSpecial: allowedSpecial, disallowedSpecial: disallowedSpecial,
+                    workspace: workspace, into: &out)
+                }
               }
-              results[index] = out
             } catch {
               failure.set(error)
               return

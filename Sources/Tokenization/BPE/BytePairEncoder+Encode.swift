@@ -31,14 +31,13 @@ extension BytePairEncoder {
     utf8 bytes: UnsafeBufferPointer<UInt8>, allowedSpecial: SpecialTokenSet = .none,
     disallowedSpecial: SpecialTokenSet = .all
   ) throws -> [Int] {
-    var out: [Int] = []
-    out.reserveCapacity(bytes.count / 3 + 4)
     try workspaces.with { workspace in
-      try appendEncoded(
-        bytes, allowedSpecial: allowedSpecial, disallowedSpecial: disallowedSpecial,
-        workspace: workspace, into: &out)
+      try collectTokens(bytes: bytes.count, workspace: workspace) { out in
+        try appendEncoded(
+          bytes, allowedSpecial: allowedSpecial, disallowedSpecial: disallowedSpecial,
+          workspace: workspace, into: &out)
+      }
     }
-    return out
   }
 
   /// Encodes text treating special-token strings as ordinary text (tiktoken's `encode_ordinary`).
@@ -49,12 +48,11 @@ extension BytePairEncoder {
   public func encodeOrdinary(_ text: String) -> [Int] {
     var text = text
     return text.withUTF8 { buffer in
-      var out: [Int] = []
-      out.reserveCapacity(buffer.count / 3 + 4)
       workspaces.with { workspace in
-        _ = appendOrdinary(buffer, workspace: workspace, into: &out)
+        collectTokens(bytes: buffer.count, workspace: workspace) { out in
+          _ = appendOrdinary(buffer, workspace: workspace, into: &out)
+        }
       }
-      return out
     }
   }
 
@@ -124,9 +122,9 @@ extension BytePairEncoder {
   }
 
   /// Checks for disallowed special tokens, then encodes segments between allowed ones.
-  func appendEncoded(
+  func appendEncoded<Sink: TokenSink>(
     _ bytes: UnsafeBufferPointer<UInt8>, allowedSpecial: SpecialTokenSet,
-    disallowedSpecial: SpecialTokenSet, workspace: Workspace, into out: inout [Int]
+    disallowedSpecial: SpecialTokenSet, workspace: Workspace, into out: inout Sink
   ) throws {
     let (allowed, disallowed) = specials.resolve(
       allowed: allowedSpecial, disallowed: disallowedSpecial)
@@ -151,8 +149,8 @@ extension BytePairEncoder {
   /// Returns how many tokens the last piece gave. `readableEnd` (≥ count) is how many bytes may be
   /// read from the segment's start.
   @discardableResult
-  func appendOrdinary(
-    _ bytes: UnsafeBufferPointer<UInt8>, workspace: Workspace, into out: inout [Int],
+  func appendOrdinary<Sink: TokenSink>(
+    _ bytes: UnsafeBufferPointer<UInt8>, workspace: Workspace, into out: inout Sink,
     readableEnd: Int? = nil
   ) -> Int {
     guard let base = bytes.baseAddress, bytes.count > 0 else { return 0 }
@@ -175,16 +173,15 @@ extension BytePairEncoder {
   /// and the piece cache miss the CPU caches for most pieces, and the passes keep many of those
   /// misses in flight at once instead of waiting for them one by one.
   @inline(__always)
-  private func appendPieces<Splitter: PieceSplitter>(
+  private func appendPieces<Splitter: PieceSplitter, Sink: TokenSink>(
     _: Splitter.Type, _ base: UnsafePointer<UInt8>, _ count: Int, _ readable: Int,
-    _ workspace: Workspace, _ out: inout [Int]
+    _ workspace: Workspace, _ out: inout Sink
   ) -> Int {
     let classes = UnsafePointer(ScalarClassTable.shared.classes)
     let table = self.table.lookup
     let cache = workspace.cache
     let ends = workspace.pieceEnds
     let ranks = workspace.pieceRanks
-    let pending = workspace.pendingTokens
     let words = workspace.pieceWords
     let slots = workspace.pieceSlots
     var lastPieceTokens = 0
@@ -218,20 +215,14 @@ extension BytePairEncoder {
         start = ends[k]
       }
       start = blockStart
-      var waiting = 0  // single-token pieces' IDs in `pending`, not yet in `out`
       for k in 0..<cut {
         let pieceEnd = ends[k]
         let length = pieceEnd - start
         let rank = ranks[k]
         if rank != RankTable.absent {
-          pending[waiting] = Int(rank)
-          waiting += 1
+          out.append(Int(rank))
           lastPieceTokens = 1
         } else {
-          if waiting > 0 {
-            out.append(contentsOf: UnsafeBufferPointer(start: pending, count: waiting))
-            waiting = 0
-          }
           let before = out.count
           if length > PieceCache.maxPieceLength {
             BytePairMerge.encode(
@@ -243,13 +234,14 @@ extension BytePairEncoder {
             BytePairMerge.encode(
               base + start, length, readable: readable - start, table: table,
               scratch: workspace.scratch, into: &out)
-            cache.insert(base + start, length, readable: readable - start, ids: out[before...])
+            out.withIDs(from: before) {
+              cache.insert(base + start, length, readable: readable - start, ids: $0)
+            }
           }
           lastPieceTokens = out.count - before
         }
         start = pieceEnd
       }
-      if waiting > 0 { out.append(contentsOf: UnsafeBufferPointer(start: pending, count: waiting)) }
       blockStart = end
     }
     return lastPieceTokens

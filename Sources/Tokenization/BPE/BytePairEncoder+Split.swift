@@ -24,11 +24,11 @@ extension BytePairEncoder {
         buffer, segments: max(1, threads) * 4, minimumSegment: minimumSegment)
       let segments = bounds.count - 1
       guard threads > 1, segments > 1 else {
-        var out: [Int] = []
-        out.reserveCapacity(buffer.count / 3 + 4)
-        workspaces.with { workspace in _ = appendOrdinary(buffer, workspace: workspace, into: &out)
+        return workspaces.with { workspace in
+          collectTokens(bytes: buffer.count, workspace: workspace) { out in
+            _ = appendOrdinary(buffer, workspace: workspace, into: &out)
+          }
         }
-        return out
       }
       let results = SharedBuffer<[Int]>(count: segments, value: [])
       let claimed = AtomicCounter()
@@ -39,12 +39,11 @@ extension BytePairEncoder {
             let segment = claimed.add(1) - 1
             guard segment < segments else { return }
             let (lower, upper) = (bounds[segment], bounds[segment + 1])
-            var out: [Int] = []
-            out.reserveCapacity((upper - lower) / 3 + 4)
-            _ = appendOrdinary(
-              UnsafeBufferPointer(rebasing: shared.value[lower..<upper]), workspace: workspace,
-              into: &out, readableEnd: shared.value.count - lower)
-            results[segment] = out
+            results[segment] = collectTokens(bytes: upper - lower, workspace: workspace) { out in
+              _ = appendOrdinary(
+                UnsafeBufferPointer(rebasing: shared.value[lower..<upper]), workspace: workspace,
+                into: &out, readableEnd: shared.value.count - lower)
+            }
           }
         }
       }

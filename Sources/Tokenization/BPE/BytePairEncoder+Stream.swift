@@ -30,7 +30,6 @@ extension BytePairEncoder {
     var finished = false
     var bytesDone = 0
     let started = MonotonicClock.now()
-    var out: [Int] = []
     try workspaces.with { workspace in
       while !finished {
         let n = try stream.read(into: &readBuffer)
@@ -46,11 +45,12 @@ extension BytePairEncoder {
         } else {
           continue
         }
-        out.removeAll(keepingCapacity: true)
-        try pending.withUnsafeBufferPointer { buffer in
-          try appendEncoded(
-            UnsafeBufferPointer(rebasing: buffer[0..<cut]), allowedSpecial: allowedSpecial,
-            disallowedSpecial: disallowedSpecial, workspace: workspace, into: &out)
+        let out = try pending.withUnsafeBufferPointer { buffer in
+          try collectTokens(bytes: cut, workspace: workspace) { out in
+            try appendEncoded(
+              UnsafeBufferPointer(rebasing: buffer[0..<cut]), allowedSpecial: allowedSpecial,
+              disallowedSpecial: disallowedSpecial, workspace: workspace, into: &out)
+          }
         }
         pending.removeFirst(cut)
         bytesDone += cut

@@ -85,17 +85,28 @@ final class Workspace {
   let pieceEnds = UnsafeMutablePointer<Int>.allocate(capacity: Workspace.pieceBlock)
   /// Their ranks (`RankTable.absent` for a piece that is not one token).
   let pieceRanks = UnsafeMutablePointer<UInt32>.allocate(capacity: Workspace.pieceBlock)
-  /// The IDs of a block's single-token pieces, appended to the output together.
-  let pendingTokens = UnsafeMutablePointer<Int>.allocate(capacity: Workspace.pieceBlock)
   /// The bytes of pieces of 2–16 bytes packed in two words, and their first rank slots.
   let pieceWords = UnsafeMutablePointer<(UInt64, UInt64)>.allocate(
     capacity: Workspace.pieceBlock)
   let pieceSlots = UnsafeMutablePointer<Int>.allocate(capacity: Workspace.pieceBlock)
+  /// IDs of a short text, before they are copied into an array of the exact size.
+  private var output = UnsafeMutablePointer<Int>.allocate(capacity: 0)
+  private var outputCapacity = 0
+
+  /// The output buffer, with room for at least `capacity` IDs (its contents are not kept).
+  func outputBuffer(capacity: Int) -> UnsafeMutablePointer<Int> {
+    if capacity > outputCapacity {
+      output.deallocate()
+      outputCapacity = max(capacity, outputCapacity * 2, 1024)
+      output = .allocate(capacity: outputCapacity)
+    }
+    return output
+  }
 
   deinit {
+    output.deallocate()
     pieceEnds.deallocate()
     pieceRanks.deallocate()
-    pendingTokens.deallocate()
     pieceWords.deallocate()
     pieceSlots.deallocate()
   }

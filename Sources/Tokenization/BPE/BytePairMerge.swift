@@ -53,9 +53,9 @@ enum BytePairMerge {
   ///
   /// `readable` ≥ `length` is how many bytes may be read from `piece`.
   @inline(__always)
-  static func encode(
+  static func encode<Sink: TokenSink>(
     _ piece: UnsafePointer<UInt8>, _ length: Int, readable: Int, table: RankLookup,
-    scratch: MergeScratch, into out: inout [Int]
+    scratch: MergeScratch, into out: inout Sink
   ) {
     if length == 1 {
       out.append(Int(table.byteRanks[Int(piece[0])]))
@@ -67,9 +67,9 @@ enum BytePairMerge {
   }
 
   /// The simple merge: parts in an array, linear search for the lowest-ranked pair.
-  static func scan(
+  static func scan<Sink: TokenSink>(
     _ piece: UnsafePointer<UInt8>, _ length: Int, readable: Int, table: RankLookup,
-    scratch: MergeScratch, into out: inout [Int]
+    scratch: MergeScratch, into out: inout Sink
   ) {
     scratch.reserve(length)
     let starts = scratch.starts
@@ -111,9 +111,9 @@ enum BytePairMerge {
   /// keyed by (rank, position), with stale entries skipped when popped.
   ///
   /// - Complexity: O(n log n) for a piece of n bytes (so `"a" * 100_000` stays fast).
-  static func heap(
+  static func heap<Sink: TokenSink>(
     _ piece: UnsafePointer<UInt8>, _ length: Int, readable: Int, table: RankLookup,
-    scratch: MergeScratch, into out: inout [Int]
+    scratch: MergeScratch, into out: inout Sink
   ) {
     scratch.reserve(length)
     let next = scratch.starts  // next[i]: start of the part after the part starting at i

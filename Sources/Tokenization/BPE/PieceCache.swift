@@ -81,8 +81,8 @@ final class PieceCache {
 
   /// Appends the cached tokens of the piece to `out` and returns true, or returns false.
   @inline(__always)
-  func appendCached(
-    _ bytes: UnsafePointer<UInt8>, _ length: Int, readable: Int, into out: inout [Int]
+  func appendCached<Sink: TokenSink>(
+    _ bytes: UnsafePointer<UInt8>, _ length: Int, readable: Int, into out: inout Sink
   ) -> Bool {
     let (a, b) = Self.pack(bytes, length, readable: readable)
     let mask = slotCount - 1
@@ -98,7 +98,9 @@ final class PieceCache {
           if count == 2 { out.append(Int(payload >> 24)) }
         } else {
           let start = Int(payload)
-          tokens.withUnsafeBufferPointer { out.append(contentsOf: $0[start..<(start + count)]) }
+          tokens.withUnsafeBufferPointer {
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[start..<(start + count)]))
+          }
         }
         return true
       }
@@ -110,7 +112,9 @@ final class PieceCache {
   static let payloadMask: UInt64 = (1 << 48) - 1
 
   /// Remembers the tokens `ids` of the piece (pieces of 128 tokens or more are not kept).
-  func insert(_ bytes: UnsafePointer<UInt8>, _ length: Int, readable: Int, ids: ArraySlice<Int>) {
+  func insert(
+    _ bytes: UnsafePointer<UInt8>, _ length: Int, readable: Int, ids: UnsafeBufferPointer<Int>
+  ) {
     guard !ids.isEmpty && ids.count < 128 else { return }
     if used >= slotCount / 2 {
       if slotCount < Self.maximumSlotCount {

@@ -31,6 +31,19 @@ enum TableMemory {
     return raw.bindMemory(to: T.self, capacity: count)
   }
 
+  /// Advises huge pages for the whole 2 MB pages inside `count` values at `pointer`: a large
+  /// output array is then faulted in once per 2 MB instead of once per 4 KB (a hint; Linux only).
+  static func adviseHugePages<T>(_ pointer: UnsafeMutablePointer<T>, count: Int) {
+    #if os(Linux)
+      let start = UInt(bitPattern: pointer)
+      let end = start + UInt(count * MemoryLayout<T>.stride)
+      let first = (start + UInt(hugePage) - 1) & ~UInt(hugePage - 1)
+      let last = end & ~UInt(hugePage - 1)
+      guard last > first, let address = UnsafeMutableRawPointer(bitPattern: first) else { return }
+      _ = madvise(address, Int(last - first), 14)  // MADV_HUGEPAGE
+    #endif
+  }
+
   /// Frees memory from `allocate(_:count:)` (the values must be trivial, as every table's are).
   static func deallocate<T>(_ pointer: UnsafeMutablePointer<T>) {
     free(UnsafeMutableRawPointer(pointer))

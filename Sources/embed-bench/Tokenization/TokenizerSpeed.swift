@@ -27,6 +27,9 @@ struct TokenizerSpeed: ParsableCommand {
   @Option(help: "Timed repetitions; the best is reported.")
   var repeats: Int = 3
 
+  @Flag(help: "Only the one-thread encode of the whole text (for A/B runs of two builds).")
+  var singleOnly = false
+
   func run() throws {
     let text = try Self.prefix(of: input, bytes: Int(megabytes * 1e6))
     let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
@@ -51,6 +54,15 @@ struct TokenizerSpeed: ParsableCommand {
         if attempt == 0 { first = seconds }
         best = min(best, seconds)
         bestCPU = min(bestCPU, Self.threadCPUTime() - startCPU)
+      }
+      if singleOnly {
+        print(
+          """
+          {"tool": "EmbeddingKit", "encoding": "\(name)", "megabytes": \(megabytesRead), \
+          "tokens": \(tokens), "mb_per_s": \(megabytesRead / best), \
+          "cpu_mb_per_s": \(megabytesRead / bestCPU)}
+          """)
+        continue
       }
       // The whole text in one call split over `threads` threads (`encodeOrdinary(_:threads:)`).
       var bestSplit = Double.infinity
