@@ -63,6 +63,24 @@ import Testing
     #expect(streamed == Self.arrayPath(encoder, large))
   }
 
+  /// The growing writer (texts past `directOutputLimit`), from one slot: it grows block by block.
+  @Test(arguments: [EncodingName.gpt2, .o200k_base])
+  func growingWriterMatchesTheArrayPath(_ name: EncodingName) throws {
+    let encoder = try BytePairEncoder.named(name)
+    var text = Self.mixedText(bytes: 300_000, seed: 4)
+    let expected = Self.arrayPath(encoder, text)
+    let ids = text.withUTF8 { buffer in
+      encoder.workspaces.with { workspace -> [Int] in
+        var writer = TokenWriter(growingFrom: 1)
+        defer { writer.release() }
+        encoder.appendOrdinary(buffer, workspace: workspace, into: &writer)
+        return Array(UnsafeBufferPointer(start: writer.base, count: writer.count))
+      }
+    }
+    #expect(ids == expected)
+    #expect(BytePairEncoder.directOutputLimit > BytePairEncoder.directOutputBytes)
+  }
+
   /// Special tokens written by the writer between ordinary segments.
   @Test func allowedSpecialTokensGoThroughTheWriter() throws {
     let encoder = try BytePairEncoder.named(.o200k_base)

@@ -139,6 +139,7 @@ extension BytePairEncoder {
         UnsafeBufferPointer(rebasing: bytes[start..<end]), workspace: workspace,
         into: &out, readableEnd: bytes.count - start)
       guard let match else { break }
+      out.reserve(1)
       out.append(match.token.id)
       start = end + match.token.bytes.count
     }
@@ -201,6 +202,7 @@ extension BytePairEncoder {
         cut += 1
         end = next
       }
+      out.reserve(end - blockStart)
       var start = blockStart
       for k in 0..<cut {
         let length = ends[k] - start
