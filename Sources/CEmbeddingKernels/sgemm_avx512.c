@@ -9,15 +9,23 @@
 EK_AVX512 __attribute__((always_inline)) static inline void ek_sgemm_avx512_tile(
   const int MR, const int NV, int64_t nr, int64_t kc, const float *a, int64_t lda, const float *p,
   float *c, int64_t ldc, float alpha, int accumulate, const float *bias, int gelu) {
+  // The row and vector loops must unroll fully so the 24 accumulators stay in zmm registers:
+  // left to itself clang kept the 12-row case as a loop over a stack array (a load and a store
+  // around every FMA), 56 GFLOP/s on a Sapphire Rapids core against 168 of FMA peak.
   __m512 acc[12][2];
+#pragma clang loop unroll(full)
   for (int r = 0; r < MR; r++)
+#pragma clang loop unroll(full)
     for (int v = 0; v < NV; v++) acc[r][v] = _mm512_setzero_ps();
   // a: [MR × kc] with row stride lda; p: [kc][32].
   for (int64_t k = 0; k < kc; k++) {
     __m512 b[2];
+#pragma clang loop unroll(full)
     for (int v = 0; v < NV; v++) b[v] = _mm512_loadu_ps(p + k * 32 + v * 16);
+#pragma clang loop unroll(full)
     for (int r = 0; r < MR; r++) {
       __m512 x = _mm512_set1_ps(a[r * lda + k]);
+#pragma clang loop unroll(full)
       for (int v = 0; v < NV; v++) acc[r][v] = _mm512_fmadd_ps(x, b[v], acc[r][v]);
     }
   }

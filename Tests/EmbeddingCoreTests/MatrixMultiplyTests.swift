@@ -197,6 +197,12 @@ private func referenceLinear(
     #expect(KernelBackend.select(environment: ["EMBEDDINGKIT_KERNELS": "AVX2"]) == .avx2)
   }
 
+  @Test(.enabled(if: CPUFeatures.avx512, "this CPU has no AVX-512 (F, BW, VL, VNNI)"))
+  func avx512IsChosenWhenAvailable() {
+    #expect(KernelBackend.select(environment: [:]) == .avx512)
+    #expect(KernelBackend.select(environment: ["EMBEDDINGKIT_KERNELS": "avx2"]) == .avx2)
+  }
+
   @Test func unsupportedOrUnknownForcedBackendFallsBack() {
     let best = KernelBackend.automatic
     #expect(KernelBackend.select(environment: ["EMBEDDINGKIT_KERNELS": "sse9"]) == best)
