@@ -31,6 +31,53 @@ EK_DIST float ek_dot_avx2(const float *x, const float *y, int64_t n) {
   return s;
 }
 
+// out[j] = q · base[j] for n contiguous rows of d floats (the exact scan): four rows per pass share each
+// load of q and keep eight FMA chains in flight; the four rows after them are prefetched while these are
+// scored (one 64-byte line of each per 16 floats), so the scan is bound by memory, not by calls.
+// q: [d]; base: [n × d] row-major; out: [n].
+EK_DIST void ek_dot_rows_avx2(const float *q, const float *base, int64_t d, int64_t n, float *out) {
+  int64_t j = 0;
+  for (; j + 4 <= n; j += 4) {
+    const float *r0 = base + j * d, *r1 = r0 + d, *r2 = r1 + d, *r3 = r2 + d;
+    const char *next = (const char *)(r0 + 4 * d);
+    __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+    int64_t i = 0;
+    for (; i + 16 <= d; i += 16) {
+      const char *p = next + i * 4;
+      _mm_prefetch(p, _MM_HINT_T0);
+      _mm_prefetch(p + d * 4, _MM_HINT_T0);
+      _mm_prefetch(p + d * 8, _MM_HINT_T0);
+      _mm_prefetch(p + d * 12, _MM_HINT_T0);
+      __m256 q0 = _mm256_loadu_ps(q + i), q1 = _mm256_loadu_ps(q + i + 8);
+      a0 = _mm256_fmadd_ps(q0, _mm256_loadu_ps(r0 + i), a0);
+      a1 = _mm256_fmadd_ps(q0, _mm256_loadu_ps(r1 + i), a1);
+      a2 = _mm256_fmadd_ps(q0, _mm256_loadu_ps(r2 + i), a2);
+      a3 = _mm256_fmadd_ps(q0, _mm256_loadu_ps(r3 + i), a3);
+      b0 = _mm256_fmadd_ps(q1, _mm256_loadu_ps(r0 + i + 8), b0);
+      b1 = _mm256_fmadd_ps(q1, _mm256_loadu_ps(r1 + i + 8), b1);
+      b2 = _mm256_fmadd_ps(q1, _mm256_loadu_ps(r2 + i + 8), b2);
+      b3 = _mm256_fmadd_ps(q1, _mm256_loadu_ps(r3 + i + 8), b3);
+    }
+    for (; i + 8 <= d; i += 8) {
+      __m256 q0 = _mm256_loadu_ps(q + i);
+      a0 = _mm256_fmadd_ps(q0, _mm256_loadu_ps(r0 + i), a0);
+      a1 = _mm256_fmadd_ps(q0, _mm256_loadu_ps(r1 + i), a1);
+      a2 = _mm256_fmadd_ps(q0, _mm256_loadu_ps(r2 + i), a2);
+      a3 = _mm256_fmadd_ps(q0, _mm256_loadu_ps(r3 + i), a3);
+    }
+    // Four horizontal sums at once: lane k of s is the sum of row k.
+    __m256 h01 = _mm256_hadd_ps(_mm256_add_ps(a0, b0), _mm256_add_ps(a1, b1));
+    __m256 h23 = _mm256_hadd_ps(_mm256_add_ps(a2, b2), _mm256_add_ps(a3, b3));
+    __m256 h = _mm256_hadd_ps(h01, h23);
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(h), _mm256_extractf128_ps(h, 1));
+    for (; i < d; i++) {
+      s = _mm_add_ps(s, _mm_mul_ps(_mm_set1_ps(q[i]), _mm_setr_ps(r0[i], r1[i], r2[i], r3[i])));
+    }
+    _mm_storeu_ps(out + j, s);
+  }
+  for (; j < n; j++) out[j] = ek_dot_avx2(q, base + j * d, d);
+}
+
 EK_DIST static inline void ek_prefetch_row(const void *p, int64_t bytes) {
   const char *c = (const char *)p;
   for (int64_t b = 0; b < bytes; b += 64) _mm_prefetch(c + b, _MM_HINT_T0);
@@ -128,6 +175,7 @@ float ek_dot_avx2(const float *x, const float *y, int64_t n) { return 0; }
 void ek_dot_gather_avx2(
   const float *q, const float *base, int64_t d, const int32_t *ids, int64_t n, float *out) {}
 void ek_prefetch_rows(const void *base, int64_t bytes, const int32_t *ids, int64_t n) {}
+void ek_dot_rows_avx2(const float *q, const float *base, int64_t d, int64_t n, float *out) {}
 float ek_dot_f16_avx2(const float *q, const uint16_t *x, int64_t n) { return 0; }
 void ek_dot_gather_f16_avx2(
   const float *q, const uint16_t *base, int64_t d, const int32_t *ids, int64_t n, float *out) {}

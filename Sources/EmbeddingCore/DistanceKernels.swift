@@ -3,11 +3,13 @@ import Foundation
 
 /// Inner products and Hamming distances for vector search, on stored rows in float32, float16, int8
 /// or bits: C kernels compiled for AVX2 + FMA (+ F16C, POPCNT) where the CPU has them, else portable
-/// Swift (the same choice and `EMBEDDINGKIT_KERNELS` override as `MatrixMultiply`). The plain float
-/// dot product of two rows is `VectorKernels.dot` (one home, same dispatch).
+/// Swift (the same choice and `EMBEDDINGKIT_KERNELS` override as `MatrixMultiply`); the exact scan
+/// over contiguous rows (`dotRows`) also has an AVX-512 kernel, its default where the CPU has it. The
+/// plain float dot product of two rows is `VectorKernels.dot` (one home, same dispatch).
 ///
 /// ```swift
 /// let s = DistanceKernels.dot(q, half: row16, 384)
+/// DistanceKernels.dotRows(q, rows: x.rowPointer(0), dimension: 384, count: x.rows, into: scores)
 /// DistanceKernels.dotGather(q, base: x, dimension: 384, ids: ids, count: n, into: out)
 /// ```
 public enum DistanceKernels {
@@ -30,6 +32,47 @@ public enum DistanceKernels {
     } else {
       for j in 0..<count { out[j] = VectorKernels.portableDot(q, base + Int(ids[j]) * d, d) }
     }
+  }
+
+  /// out[j] = q · base[j] for `count` contiguous rows of `dimension` floats: the exact scan, four rows
+  /// per pass with the next four prefetched (`scanBackend`: AVX-512 F, AVX2 + FMA, or `portableDot`
+  /// per row).
+  ///
+  /// ```
+  /// q: [d]; base: [count × d] row-major; out: [count]
+  /// ```
+  /// - Complexity: O(count · dimension).
+  @inline(__always)
+  public static func dotRows(
+    _ q: UnsafePointer<Float>, rows base: UnsafePointer<Float>, dimension d: Int, count: Int,
+    into out: UnsafeMutablePointer<Float>
+  ) {
+    dotRows(q, rows: base, dimension: d, count: count, into: out, backend: scanBackend)
+  }
+
+  /// `dotRows` on a given backend (the tests run every backend this CPU supports).
+  @inline(__always)
+  static func dotRows(
+    _ q: UnsafePointer<Float>, rows base: UnsafePointer<Float>, dimension d: Int, count: Int,
+    into out: UnsafeMutablePointer<Float>, backend: KernelBackend
+  ) {
+    switch backend {
+    case .avx512: ek_dot_rows_avx512(q, base, Int64(d), Int64(count), out)
+    case .avx2: ek_dot_rows_avx2(q, base, Int64(d), Int64(count), out)
+    case .swift:
+      for j in 0..<count { out[j] = VectorKernels.portableDot(q, base + j * d, d) }
+    }
+  }
+
+  /// The backend of `dotRows`: AVX-512 when the CPU has it, unless `EMBEDDINGKIT_KERNELS` names
+  /// another backend (then that one, as for the GEMM); portable Swift without AVX2.
+  static let scanBackend = scanBackend(
+    environment: ProcessInfo.processInfo.environment, avx512: CPUFeatures.avx512)
+
+  static func scanBackend(environment: [String: String], avx512: Bool) -> KernelBackend {
+    let chosen = KernelBackend.select(environment: environment)
+    if chosen == .avx2, avx512, environment["EMBEDDINGKIT_KERNELS"] == nil { return .avx512 }
+    return chosen
   }
 
   /// out[j] = q · base[ids[j]] for `count` ids, rows stored as IEEE half floats (bit patterns).

@@ -35,6 +35,52 @@ import Testing
     #expect(DistanceKernels.accelerated == (KernelBackend.current != .swift))
   }
 
+  /// The exact scan's row kernel on every backend this CPU runs (AVX-512, AVX2, portable) against a
+  /// plain scalar scan: dimensions that 8 and 16 do not divide, row counts around the 4-row pass, and
+  /// nothing written past `count`.
+  @Test(arguments: [1, 7, 8, 15, 16, 17, 33, 384, 385])
+  func dotRowsMatchesAPlainScanOnEveryBackend(d: Int) {
+    var rng = SeededGenerator(seed: UInt64(d) + 5)
+    let rows = 261
+    let base = (0..<rows * d).map { _ in rng.nextFloat() - 0.5 }
+    let q = (0..<d).map { _ in rng.nextFloat() - 0.5 }
+    let want = (0..<rows).map { j in (0..<d).reduce(Float(0)) { $0 + q[$1] * base[j * d + $1] } }
+    for backend in KernelBackend.supported {
+      for (start, count) in [(0, 0), (0, 1), (3, 3), (0, 4), (1, 5), (7, 9), (0, 257), (4, 257)] {
+        var out = [Float](repeating: .nan, count: count + 1)
+        out.withUnsafeMutableBufferPointer { o in
+          base.withUnsafeBufferPointer { b in
+            DistanceKernels.dotRows(
+              q, rows: b.baseAddress! + start * d, dimension: d, count: count,
+              into: o.baseAddress!, backend: backend)
+          }
+        }
+        for j in 0..<count {
+          #expect(
+            abs(out[j] - want[start + j]) <= 1e-5 * Float(d), "\(backend) d \(d) row \(start + j)")
+        }
+        #expect(out[count].isNaN, "\(backend) wrote past count \(count)")
+      }
+    }
+  }
+
+  @Test func scanBackendPrefersAVX512UnlessTheEnvironmentNamesOne() {
+    let auto = KernelBackend.automatic
+    #expect(
+      DistanceKernels.scanBackend(environment: [:], avx512: true)
+        == (auto == .avx2 ? .avx512 : auto))
+    #expect(DistanceKernels.scanBackend(environment: [:], avx512: false) == auto)
+    #expect(
+      DistanceKernels.scanBackend(environment: ["EMBEDDINGKIT_KERNELS": "swift"], avx512: true)
+        == .swift)
+    if CPUFeatures.avx2 {
+      #expect(
+        DistanceKernels.scanBackend(environment: ["EMBEDDINGKIT_KERNELS": "avx2"], avx512: true)
+          == .avx2)
+    }
+    #expect(DistanceKernels.scanBackend.isSupported)
+  }
+
   @Test(arguments: [0, 1, 7, 8, 15, 16, 17, 100, 300])
   func addMatchesTheScalarLoopOutOfPlaceAndInPlace(n: Int) {
     var rng = SeededGenerator(seed: UInt64(n) + 99)

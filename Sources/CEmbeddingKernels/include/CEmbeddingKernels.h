@@ -76,6 +76,10 @@ float ek_dot_avx2(const float *x, const float *y, int64_t n);
 /// out[j] = q · base[ids[j]] for n ids; base rows are d floats; rows are prefetched one ahead.
 void ek_dot_gather_avx2(
   const float *q, const float *base, int64_t d, const int32_t *ids, int64_t n, float *out);
+/// out[j] = q · base[j] for n contiguous rows of d floats, four rows per pass, next rows prefetched.
+void ek_dot_rows_avx2(const float *q, const float *base, int64_t d, int64_t n, float *out);
+/// ek_dot_rows_avx2 in AVX-512 F (16 floats per step, the tail of d masked).
+void ek_dot_rows_avx512(const float *q, const float *base, int64_t d, int64_t n, float *out);
 /// Prefetches the rows ids[0..<n] of `bytes` bytes each from base into the cache.
 void ek_prefetch_rows(const void *base, int64_t bytes, const int32_t *ids, int64_t n);
 /// Σ q[i]·half(x[i]) over n values (F16C).

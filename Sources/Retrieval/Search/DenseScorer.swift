@@ -32,9 +32,9 @@ enum DenseScorer {
       parallelFor(blocks, threads: rows >= 65_536 ? threads : 1) { bi in
         let lo = bi * block
         let hi = min(rows, lo + block)
-        for r in lo..<hi {
-          rowScores.base[r] = VectorKernels.dot(qs.value, vectors.rowPointer(r), d)
-        }
+        DistanceKernels.dotRows(
+          qs.value, rows: vectors.rowPointer(lo), dimension: d, count: hi - lo,
+          into: rowScores.base + lo)
       }
     }
     var best = [Float](repeating: -.infinity, count: snapshot.documentCount)

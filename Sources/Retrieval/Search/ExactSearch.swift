@@ -2,7 +2,7 @@ import EmbeddingCore
 import Foundation
 
 /// Exact inner-product search over unit rows, one thread: one query at a time with the SIMD dot
-/// kernel, or a batch of queries through the GEMM micro-kernels with a fused top-k.
+/// scan, or a batch of queries through the GEMM micro-kernels with a fused top-k.
 ///
 /// ```swift
 /// let top = ExactSearch.search(q, base: x, k: 10)                // [(node, score)], best first
@@ -12,7 +12,7 @@ public enum ExactSearch {
   /// The `k` rows of `base` with the highest inner product with `query`, best first.
   ///
   /// ```
-  /// query: [d]; base: [n × d] → scores of 256 rows at a time (`VectorKernels.dot`) → top k
+  /// query: [d]; base: [n × d] → scores of 256 rows at a time (`DistanceKernels.dotRows`) → top k
   /// ```
   /// - Complexity: O(n · d + n · log k).
   public static func search(_ query: UnsafePointer<Float>, base: Matrix, k: Int) -> [(
@@ -29,11 +29,8 @@ public enum ExactSearch {
     var r0 = 0
     while r0 < base.rows {
       let rn = min(block, base.rows - r0)
-      var p = UnsafePointer(base.rowPointer(r0))
-      for j in 0..<rn {
-        scores[j] = VectorKernels.dot(query, p, d)
-        p += d
-      }
+      DistanceKernels.dotRows(
+        query, rows: base.rowPointer(r0), dimension: d, count: rn, into: scores)
       threshold = offer(scores, count: rn, firstRow: r0, to: &heap, k: k, threshold: threshold)
       r0 += rn
     }

@@ -1,0 +1,55 @@
+// The exact scan's inner products in AVX-512 F: one float query against contiguous rows. Callers check
+// ek_cpu_has_avx512 first; ek_dot_rows_avx2 is the same scan for AVX2 CPUs.
+#include "CEmbeddingKernels.h"
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#define EK_DIST512 __attribute__((target("avx512f")))
+
+// out[j] = q · base[j] for n contiguous rows of d floats: four rows per pass share each load of q (one
+// 64-byte line of each row per step, the last step of a row masked when 16 does not divide d); the four
+// rows after them are prefetched while these are scored, so the scan is bound by memory, not by calls.
+// q: [d]; base: [n × d] row-major; out: [n].
+EK_DIST512 void ek_dot_rows_avx512(const float *q, const float *base, int64_t d, int64_t n, float *out) {
+  const int64_t body = d & ~(int64_t)15;
+  const __mmask16 tail = (__mmask16)((1u << (d - body)) - 1);
+  int64_t j = 0;
+  for (; j + 4 <= n; j += 4) {
+    const float *r0 = base + j * d, *r1 = r0 + d, *r2 = r1 + d, *r3 = r2 + d;
+    const char *next = (const char *)(r0 + 4 * d);
+    __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
+    for (int64_t i = 0; i < body; i += 16) {
+      const char *p = next + i * 4;
+      _mm_prefetch(p, _MM_HINT_T0);
+      _mm_prefetch(p + d * 4, _MM_HINT_T0);
+      _mm_prefetch(p + d * 8, _MM_HINT_T0);
+      _mm_prefetch(p + d * 12, _MM_HINT_T0);
+      __m512 qv = _mm512_loadu_ps(q + i);
+      a0 = _mm512_fmadd_ps(qv, _mm512_loadu_ps(r0 + i), a0);
+      a1 = _mm512_fmadd_ps(qv, _mm512_loadu_ps(r1 + i), a1);
+      a2 = _mm512_fmadd_ps(qv, _mm512_loadu_ps(r2 + i), a2);
+      a3 = _mm512_fmadd_ps(qv, _mm512_loadu_ps(r3 + i), a3);
+    }
+    if (tail) {
+      __m512 qv = _mm512_maskz_loadu_ps(tail, q + body);
+      a0 = _mm512_fmadd_ps(qv, _mm512_maskz_loadu_ps(tail, r0 + body), a0);
+      a1 = _mm512_fmadd_ps(qv, _mm512_maskz_loadu_ps(tail, r1 + body), a1);
+      a2 = _mm512_fmadd_ps(qv, _mm512_maskz_loadu_ps(tail, r2 + body), a2);
+      a3 = _mm512_fmadd_ps(qv, _mm512_maskz_loadu_ps(tail, r3 + body), a3);
+    }
+    out[j] = _mm512_reduce_add_ps(a0);
+    out[j + 1] = _mm512_reduce_add_ps(a1);
+    out[j + 2] = _mm512_reduce_add_ps(a2);
+    out[j + 3] = _mm512_reduce_add_ps(a3);
+  }
+  for (; j < n; j++) {
+    const float *r = base + j * d;
+    __m512 a = _mm512_setzero_ps();
+    for (int64_t i = 0; i < body; i += 16) a = _mm512_fmadd_ps(_mm512_loadu_ps(q + i), _mm512_loadu_ps(r + i), a);
+    if (tail) a = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(tail, q + body), _mm512_maskz_loadu_ps(tail, r + body), a);
+    out[j] = _mm512_reduce_add_ps(a);
+  }
+}
+#else
+void ek_dot_rows_avx512(const float *q, const float *base, int64_t d, int64_t n, float *out) {}
+#endif
