@@ -4,7 +4,8 @@ import Foundation
 /// Inner products and Hamming distances for vector search, on stored rows in float32, float16, int8
 /// or bits: C kernels compiled for AVX2 + FMA (+ F16C, POPCNT) where the CPU has them, else portable
 /// Swift (the same choice and `EMBEDDINGKIT_KERNELS` override as `MatrixMultiply`); the exact scan
-/// over contiguous rows (`dotRows`) also has an AVX-512 kernel, its default where the CPU has it. The
+/// over contiguous rows (`dotRows`) and the gathers by id (`dotGather`, float32 and float16: the HNSW
+/// walk) also have AVX-512 kernels, their default where the CPU has it. The
 /// plain float dot product of two rows is `VectorKernels.dot` (one home, same dispatch).
 ///
 /// ```swift
@@ -27,9 +28,20 @@ public enum DistanceKernels {
     _ q: UnsafePointer<Float>, base: UnsafePointer<Float>, dimension d: Int,
     ids: UnsafePointer<Int32>, count: Int, into out: UnsafeMutablePointer<Float>
   ) {
-    if accelerated {
-      ek_dot_gather_avx2(q, base, Int64(d), ids, Int64(count), out)
-    } else {
+    dotGather(q, base: base, dimension: d, ids: ids, count: count, into: out, backend: scanBackend)
+  }
+
+  /// `dotGather` on a given backend (the tests run every backend this CPU supports).
+  @inline(__always)
+  static func dotGather(
+    _ q: UnsafePointer<Float>, base: UnsafePointer<Float>, dimension d: Int,
+    ids: UnsafePointer<Int32>, count: Int, into out: UnsafeMutablePointer<Float>,
+    backend: KernelBackend
+  ) {
+    switch backend {
+    case .avx512: ek_dot_gather_avx512(q, base, Int64(d), ids, Int64(count), out)
+    case .avx2: ek_dot_gather_avx2(q, base, Int64(d), ids, Int64(count), out)
+    case .swift:
       for j in 0..<count { out[j] = VectorKernels.portableDot(q, base + Int(ids[j]) * d, d) }
     }
   }
@@ -64,16 +76,10 @@ public enum DistanceKernels {
     }
   }
 
-  /// The backend of `dotRows`: AVX-512 when the CPU has it, unless `EMBEDDINGKIT_KERNELS` names
-  /// another backend (then that one, as for the GEMM); portable Swift without AVX2.
-  static let scanBackend = scanBackend(
-    environment: ProcessInfo.processInfo.environment, avx512: CPUFeatures.avx512)
-
-  static func scanBackend(environment: [String: String], avx512: Bool) -> KernelBackend {
-    let chosen = KernelBackend.select(environment: environment)
-    if chosen == .avx2, avx512, environment["EMBEDDINGKIT_KERNELS"] == nil { return .avx512 }
-    return chosen
-  }
+  /// The backend of `dotRows` and `dotGather`: the matrix products' (`KernelBackend.current`:
+  /// AVX-512 where the CPU has it, else AVX2 + FMA, else portable Swift; `EMBEDDINGKIT_KERNELS` names
+  /// another).
+  static let scanBackend = KernelBackend.current
 
   /// out[j] = q · base[ids[j]] for `count` ids, rows stored as IEEE half floats (bit patterns).
   ///
@@ -86,10 +92,21 @@ public enum DistanceKernels {
     _ q: UnsafePointer<Float>, half base: UnsafePointer<UInt16>, dimension d: Int,
     ids: UnsafePointer<Int32>, count: Int, into out: UnsafeMutablePointer<Float>
   ) {
-    if accelerated {
-      ek_dot_gather_f16_avx2(q, base, Int64(d), ids, Int64(count), out)
-    } else {
-      for j in 0..<count { out[j] = dot(q, half: base + Int(ids[j]) * d, d) }
+    dotGather(q, half: base, dimension: d, ids: ids, count: count, into: out, backend: scanBackend)
+  }
+
+  /// The float16 `dotGather` on a given backend (the tests run every backend this CPU supports).
+  @inline(__always)
+  static func dotGather(
+    _ q: UnsafePointer<Float>, half base: UnsafePointer<UInt16>, dimension d: Int,
+    ids: UnsafePointer<Int32>, count: Int, into out: UnsafeMutablePointer<Float>,
+    backend: KernelBackend
+  ) {
+    switch backend {
+    case .avx512: ek_dot_gather_f16_avx512(q, base, Int64(d), ids, Int64(count), out)
+    case .avx2: ek_dot_gather_f16_avx2(q, base, Int64(d), ids, Int64(count), out)
+    case .swift:
+      for j in 0..<count { out[j] = portableDot(q, half: base + Int(ids[j]) * d, d) }
     }
   }
 
@@ -119,7 +136,14 @@ public enum DistanceKernels {
   public static func dot(_ q: UnsafePointer<Float>, half x: UnsafePointer<UInt16>, _ n: Int)
     -> Float
   {
-    if accelerated { return ek_dot_f16_avx2(q, x, Int64(n)) }
+    accelerated ? ek_dot_f16_avx2(q, x, Int64(n)) : portableDot(q, half: x, n)
+  }
+
+  /// The portable loop of `dot(_:half:_:)`.
+  @inline(__always)
+  static func portableDot(_ q: UnsafePointer<Float>, half x: UnsafePointer<UInt16>, _ n: Int)
+    -> Float
+  {
     var s: Float = 0
     for i in 0..<n { s += q[i] * Float(Float16(bitPattern: x[i])) }
     return s

@@ -64,21 +64,43 @@ import Testing
     }
   }
 
-  @Test func scanBackendPrefersAVX512UnlessTheEnvironmentNamesOne() {
-    let auto = KernelBackend.automatic
-    #expect(
-      DistanceKernels.scanBackend(environment: [:], avx512: true)
-        == (auto == .avx2 ? .avx512 : auto))
-    #expect(DistanceKernels.scanBackend(environment: [:], avx512: false) == auto)
-    #expect(
-      DistanceKernels.scanBackend(environment: ["EMBEDDINGKIT_KERNELS": "swift"], avx512: true)
-        == .swift)
-    if CPUFeatures.avx2 {
-      #expect(
-        DistanceKernels.scanBackend(environment: ["EMBEDDINGKIT_KERNELS": "avx2"], avx512: true)
-          == .avx2)
+  /// The gathers by id (float32 and float16 rows: the HNSW walk) on every backend this CPU runs,
+  /// against plain scalar sums over the same values.
+  @Test(arguments: [1, 7, 15, 16, 17, 33, 384, 385])
+  func dotGatherMatchesAPlainSumOnEveryBackend(d: Int) {
+    var rng = SeededGenerator(seed: UInt64(d) + 11)
+    let rows = 97
+    let base = (0..<rows * d).map { _ in rng.nextFloat() - 0.5 }
+    let half = base.map { Float16($0).bitPattern }
+    let q = (0..<d).map { _ in rng.nextFloat() - 0.5 }
+    let ids: [Int32] = (0..<40).map { _ in Int32(rng.next() % UInt64(rows)) }
+    func want(_ row: Int, _ value: (Int) -> Float) -> Float {
+      (0..<d).reduce(Float(0)) { $0 + q[$1] * value(row * d + $1) }
     }
-    #expect(DistanceKernels.scanBackend.isSupported)
+    #expect(DistanceKernels.scanBackend == KernelBackend.current)
+    for backend in KernelBackend.supported {
+      for count in [0, 1, 2, ids.count] {
+        var out = [Float](repeating: .nan, count: count + 1)
+        var outHalf = out
+        base.withUnsafeBufferPointer { b in
+          DistanceKernels.dotGather(
+            q, base: b.baseAddress!, dimension: d, ids: ids, count: count, into: &out,
+            backend: backend)
+        }
+        half.withUnsafeBufferPointer { h in
+          DistanceKernels.dotGather(
+            q, half: h.baseAddress!, dimension: d, ids: ids, count: count, into: &outHalf,
+            backend: backend)
+        }
+        for j in 0..<count {
+          let row = Int(ids[j])
+          #expect(abs(out[j] - want(row) { base[$0] }) <= 1e-5 * Float(d), "\(backend) d \(d)")
+          let halfWant = want(row) { Float(Float16(bitPattern: half[$0])) }
+          #expect(abs(outHalf[j] - halfWant) <= 1e-5 * Float(d), "\(backend) half d \(d)")
+        }
+        #expect(out[count].isNaN && outHalf[count].isNaN, "\(backend) wrote past count \(count)")
+      }
+    }
   }
 
   @Test(arguments: [0, 1, 7, 8, 15, 16, 17, 100, 300])

@@ -80,6 +80,11 @@ void ek_dot_gather_avx2(
 void ek_dot_rows_avx2(const float *q, const float *base, int64_t d, int64_t n, float *out);
 /// ek_dot_rows_avx2 in AVX-512 F (16 floats per step, the tail of d masked).
 void ek_dot_rows_avx512(const float *q, const float *base, int64_t d, int64_t n, float *out);
+/// ek_dot_gather_avx2 and ek_dot_gather_f16_avx2 in AVX-512 (16 values per step, the tail of d masked).
+void ek_dot_gather_avx512(
+  const float *q, const float *base, int64_t d, const int32_t *ids, int64_t n, float *out);
+void ek_dot_gather_f16_avx512(
+  const float *q, const uint16_t *base, int64_t d, const int32_t *ids, int64_t n, float *out);
 /// Prefetches the rows ids[0..<n] of `bytes` bytes each from base into the cache.
 void ek_prefetch_rows(const void *base, int64_t bytes, const int32_t *ids, int64_t n);
 /// Σ q[i]·half(x[i]) over n values (F16C).
