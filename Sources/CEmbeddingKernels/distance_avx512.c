@@ -7,6 +7,21 @@
 #include <immintrin.h>
 #define EK_DIST512 __attribute__((target("avx512f,avx512bw,avx512vl")))
 
+// q · r for d floats: two accumulators, the tail of d masked.
+EK_DIST512 static inline float ek_dot_avx512(const float *q, const float *r, int64_t d) {
+  __m512 a0 = _mm512_setzero_ps(), a1 = _mm512_setzero_ps();
+  int64_t i = 0;
+  for (; i + 32 <= d; i += 32) {
+    a0 = _mm512_fmadd_ps(_mm512_loadu_ps(q + i), _mm512_loadu_ps(r + i), a0);
+    a1 = _mm512_fmadd_ps(_mm512_loadu_ps(q + i + 16), _mm512_loadu_ps(r + i + 16), a1);
+  }
+  for (; i < d; i += 16) {
+    const __mmask16 m = d - i >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (d - i)) - 1);
+    a0 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, q + i), _mm512_maskz_loadu_ps(m, r + i), a0);
+  }
+  return _mm512_reduce_add_ps(_mm512_add_ps(a0, a1));
+}
+
 // out[j] = q · base[j] for n contiguous rows of d floats: four rows per pass share each load of q (one
 // 64-byte line of each row per step, the last step of a row masked when 16 does not divide d); the four
 // rows after them are prefetched while these are scored, so the scan is bound by memory, not by calls.
@@ -43,33 +58,12 @@ EK_DIST512 void ek_dot_rows_avx512(const float *q, const float *base, int64_t d,
     out[j + 2] = _mm512_reduce_add_ps(a2);
     out[j + 3] = _mm512_reduce_add_ps(a3);
   }
-  for (; j < n; j++) {
-    const float *r = base + j * d;
-    __m512 a = _mm512_setzero_ps();
-    for (int64_t i = 0; i < body; i += 16) a = _mm512_fmadd_ps(_mm512_loadu_ps(q + i), _mm512_loadu_ps(r + i), a);
-    if (tail) a = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(tail, q + body), _mm512_maskz_loadu_ps(tail, r + body), a);
-    out[j] = _mm512_reduce_add_ps(a);
-  }
+  for (; j < n; j++) out[j] = ek_dot_avx512(q, base + j * d, d);
 }
 
 // Starts loading the `bytes` bytes at `row` (one prefetch per 64-byte line).
 EK_DIST512 static inline void ek_prefetch_row512(const void *row, int64_t bytes) {
   for (int64_t b = 0; b < bytes; b += 64) _mm_prefetch((const char *)row + b, _MM_HINT_T0);
-}
-
-// q · r for d floats: two accumulators, the tail of d masked.
-EK_DIST512 static inline float ek_dot_avx512(const float *q, const float *r, int64_t d) {
-  __m512 a0 = _mm512_setzero_ps(), a1 = _mm512_setzero_ps();
-  int64_t i = 0;
-  for (; i + 32 <= d; i += 32) {
-    a0 = _mm512_fmadd_ps(_mm512_loadu_ps(q + i), _mm512_loadu_ps(r + i), a0);
-    a1 = _mm512_fmadd_ps(_mm512_loadu_ps(q + i + 16), _mm512_loadu_ps(r + i + 16), a1);
-  }
-  for (; i < d; i += 16) {
-    const __mmask16 m = d - i >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (d - i)) - 1);
-    a0 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, q + i), _mm512_maskz_loadu_ps(m, r + i), a0);
-  }
-  return _mm512_reduce_add_ps(_mm512_add_ps(a0, a1));
 }
 
 // ek_dot_gather_avx2 in AVX-512: out[j] = q · base[ids[j]], the next row prefetched while one is scored.

@@ -49,7 +49,7 @@ struct TokenWriter: TokenSink {
     growing = true
   }
 
-  /// Frees a growing writer's buffer.
+  /// Frees a growing writer's buffer (nothing for a fixed one).
   func release() {
     if growing { base.deallocate() }
   }
@@ -104,13 +104,7 @@ extension BytePairEncoder {
     bytes: Int, workspace: Workspace, _ body: (inout TokenWriter) throws -> Void
   ) rethrows -> [Int] {
     let bound = max(bytes, 1)
-    if bound > Self.directOutputLimit {
-      var writer = TokenWriter(growingFrom: bound / 3 + 16)
-      defer { writer.release() }
-      try body(&writer)
-      return Array(UnsafeBufferPointer(start: writer.base, count: writer.count))
-    }
-    if bound >= Self.directOutputBytes {
+    if bound >= Self.directOutputBytes && bound <= Self.directOutputLimit {
       return try [Int](unsafeUninitializedCapacity: bound) { storage, initialized in
         initialized = 0
         guard let base = storage.baseAddress else { return }
@@ -120,7 +114,11 @@ extension BytePairEncoder {
         initialized = writer.count
       }
     }
-    var writer = TokenWriter(workspace.outputBuffer(capacity: bound), capacity: bound)
+    var writer =
+      bound > Self.directOutputLimit
+      ? TokenWriter(growingFrom: bound / 3 + 16)
+      : TokenWriter(workspace.outputBuffer(capacity: bound), capacity: bound)
+    defer { writer.release() }
     try body(&writer)
     return Array(UnsafeBufferPointer(start: writer.base, count: writer.count))
   }
