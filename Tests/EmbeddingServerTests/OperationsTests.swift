@@ -4,12 +4,6 @@ import Testing
 
 @testable import EmbeddingServer
 
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
 /// Health while loading, metrics, dynamic batching, the bounded queue, faults and shutdown.
 @Suite struct OperationsTests {
   let model = "test-encoder"
@@ -110,13 +104,13 @@ import Testing
     #expect(embeddings(reply).first?.count == 16)
     try await server.task.value
     #expect(
-      rawExchange(port: server.port, send: [Array("GET /health HTTP/1.1\r\n\r\n".utf8)]) == nil)
+      await rawExchange(port: server.port, send: [Array("GET /health HTTP/1.1\r\n\r\n".utf8)]) == nil)
   }
 
   @Test func slowAndVanishingClientsDoNotHurtOthers() async throws {
     let server = try await TestServer.start(["idle-timeout": "1"]) { TestEncoder() }
     // Headers sent in pieces, slowly: still answered.
-    let slow = rawExchange(
+    let slow = await rawExchange(
       port: server.port,
       send: ["GET /hea", "lth HTTP/1.1\r\nHost: x\r\n", "Connection: close\r\n\r\n"].map {
         Array($0.utf8)
@@ -124,7 +118,7 @@ import Testing
       pause: 0.2)
     #expect(slow?.hasPrefix("HTTP/1.1 200") == true)
     // A body announced as 1000 bytes, 10 sent, then the client vanishes.
-    _ = rawExchange(
+    _ = await rawExchange(
       port: server.port,
       send: [
         Array(
@@ -135,7 +129,7 @@ import Testing
     // timeout (8 s).
     let clock = ContinuousClock()
     let start = clock.now
-    let stalled = rawExchange(
+    let stalled = await rawExchange(
       port: server.port, send: [Array("GET /health HTTP/1.1\r\n".utf8)], readTimeout: 8)
     #expect(stalled == "")
     #expect(clock.now - start < .seconds(5))
@@ -144,42 +138,4 @@ import Testing
   }
 }
 
-/// Sends `send` piece by piece on a new loopback connection and returns what the server wrote until
-/// it closed (or `readTimeout` passed); nil if the connection was refused.
-func rawExchange(
-  port: Int, send: [[UInt8]], pause: Double = 0, readReply: Bool = true, readTimeout: Double = 10
-) -> String? {
-  #if canImport(Glibc)
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-  #else
-    let fd = socket(AF_INET, SOCK_STREAM, 0)
-  #endif
-  guard fd >= 0 else { return nil }
-  defer { close(fd) }
-  var address = sockaddr_in()
-  address.sin_family = sa_family_t(AF_INET)
-  address.sin_port = in_port_t(UInt16(port).bigEndian)
-  address.sin_addr.s_addr = inet_addr("127.0.0.1")
-  let connected = withUnsafePointer(to: &address) {
-    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-      connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-    }
-  }
-  guard connected == 0 else { return nil }
-  var timeout = timeval(tv_sec: Int(readTimeout), tv_usec: 0)
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-  for (i, piece) in send.enumerated() {
-    if i > 0, pause > 0 { Thread.sleep(forTimeInterval: pause) }
-    _ = piece.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-  }
-  guard readReply else { return "" }
-  var received: [UInt8] = []
-  var buffer = [UInt8](repeating: 0, count: 4096)
-  while true {
-    let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-    if n <= 0 { break }
-    received.append(contentsOf: buffer[0..<n])
-  }
-  return String(decoding: received, as: UTF8.self)
-}
 #endif

@@ -6,17 +6,12 @@ import ServiceLifecycle
 
 @testable import EmbeddingServer
 
-#if canImport(FoundationNetworking)
-  import FoundationNetworking
-#endif
-
 /// An `EmbeddingServer` on an ephemeral loopback port, run in a `ServiceGroup` like `embed-server`,
-/// with a plain URLSession client.
+/// with `LoopbackHTTP` as its client.
 final class TestServer: @unchecked Sendable {
   let port: Int
   let group: ServiceGroup
   let task: Task<Void, any Error>
-  let session: URLSession
 
   /// Starts a server with `settings` applied over the defaults (port 0).
   static func start(
@@ -35,24 +30,28 @@ final class TestServer: @unchecked Sendable {
     ) { _, port in continuation.yield(port) }
     let group = ServiceGroup(
       configuration: .init(services: [server], gracefulShutdownSignals: [], logger: logger))
-    let task = Task { try await group.run() }
+    // The stream ends with the group, so a server that stops before listening fails the test
+    // instead of leaving it waiting for a port.
+    let task = Task {
+      defer { continuation.finish() }
+      try await group.run()
+    }
     var port = 0
     for await p in stream {
       port = p
       break
     }
-    let sessionConfig = URLSessionConfiguration.ephemeral
-    sessionConfig.httpMaximumConnectionsPerHost = 64
-    sessionConfig.timeoutIntervalForRequest = 60
-    return TestServer(
-      port: port, group: group, task: task, session: URLSession(configuration: sessionConfig))
+    if port == 0 {
+      try await task.value
+      throw LoopbackHTTP.Failure(description: "the server stopped before it listened")
+    }
+    return TestServer(port: port, group: group, task: task)
   }
 
-  private init(port: Int, group: ServiceGroup, task: Task<Void, any Error>, session: URLSession) {
+  private init(port: Int, group: ServiceGroup, task: Task<Void, any Error>) {
     self.port = port
     self.group = group
     self.task = task
-    self.session = session
   }
 
   /// One answer: status, headers, body.
@@ -81,17 +80,9 @@ final class TestServer: @unchecked Sendable {
   func request(
     _ method: String, _ path: String, body: Data? = nil, headers: [String: String] = [:]
   ) async throws -> Reply {
-    guard let url = URL(string: "http://127.0.0.1:\(port)\(path)") else { throw URLError(.badURL) }
-    var request = URLRequest(url: url)
-    request.httpMethod = method
-    request.httpBody = body
-    if body != nil { request.setValue("application/json", forHTTPHeaderField: "Content-Type") }
-    for (k, v) in headers { request.setValue(v, forHTTPHeaderField: k) }
-    let (data, response) = try await session.data(for: request)
-    guard let http = response as? HTTPURLResponse else { throw URLError(.badServerResponse) }
-    var fields: [String: String] = [:]
-    for (k, v) in http.allHeaderFields { fields["\(k)"] = "\(v)" }
-    return Reply(status: http.statusCode, headers: fields, body: data)
+    let answer = try await LoopbackHTTP.request(
+      port: port, method: method, path: path, headers: headers, body: body)
+    return Reply(status: answer.status, headers: answer.headers, body: answer.body)
   }
 
   /// POSTs a JSON object to `/v1/embeddings`.
@@ -105,7 +96,6 @@ final class TestServer: @unchecked Sendable {
   func stop() async throws {
     await group.triggerGracefulShutdown()
     try await task.value
-    session.invalidateAndCancel()
   }
 }
 

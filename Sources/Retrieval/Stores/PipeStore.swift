@@ -1,3 +1,4 @@
+import Dispatch
 import EmbeddingCore
 import Foundation
 
@@ -13,6 +14,11 @@ import Foundation
 /// The child gets the store URL in `EMBEDDINGKIT_STORE_URL` (not on its command line, which other
 /// users can read), answers a first line once the store is open, then one line per request.
 ///
+/// Requests wait for their answers on the store's own serial queue, never on a Swift concurrency
+/// thread: a blocking `read` there would take one of the few cooperative threads (one per core)
+/// for as long as the database takes, and with concurrent requests all of them, stalling every
+/// task in the process, including the ones the database may be waiting on.
+///
 /// ```swift
 /// let store = try PipeStore(executable: "/path/embed-postgres", url: "postgres://me@db:5432/docs")
 /// let index = try await StoreIndex(store: store, encoder: nil)
@@ -23,7 +29,8 @@ public final class PipeStore: RetrievalStore, @unchecked Sendable {
   private let process: Process
   private let input: FileHandle
   private let output: FileHandle
-  private let lock = NSLock()
+  /// Where requests are written and answers read, one at a time; `buffer` and `finished` belong to it.
+  private let queue = DispatchQueue(label: "embeddingkit.pipe-store")
   private var buffer = Data()
   private var finished = false
 
@@ -61,10 +68,20 @@ public final class PipeStore: RetrievalStore, @unchecked Sendable {
     if process.isRunning { process.waitUntilExit() }
   }
 
-  /// Sends one request and waits for its response.
-  private func call(_ request: StorePipe.Request) throws(EmbeddingError) -> StorePipe.Response {
-    lock.lock()
-    defer { lock.unlock() }
+  /// Sends one request and waits, off the cooperative threads, for its response.
+  private func call(_ request: StorePipe.Request) async throws(EmbeddingError) -> StorePipe.Response
+  {
+    let result: Result<StorePipe.Response, EmbeddingError> = await withCheckedContinuation { c in
+      queue.async {
+        c.resume(returning: Result { () throws(EmbeddingError) in try self.exchange(request) })
+      }
+    }
+    return try result.get()
+  }
+
+  /// One request and its response, on `queue`.
+  private func exchange(_ request: StorePipe.Request) throws(EmbeddingError) -> StorePipe.Response {
+    dispatchPrecondition(condition: .onQueue(queue))
     guard !finished else {
       throw .io(path: location, reason: "the store program was closed")
     }
@@ -116,44 +133,44 @@ public final class PipeStore: RetrievalStore, @unchecked Sendable {
   public func prepare(chunking: ChunkingOptions?, create: Bool) async throws(EmbeddingError)
     -> ChunkingOptions
   {
-    guard let c = try call(.prepare(chunking: chunking, create: create)).chunking else {
+    guard let c = try await call(.prepare(chunking: chunking, create: create)).chunking else {
       throw .io(path: location, reason: "the store program sent no chunk settings")
     }
     return c
   }
 
   public func recordedEncoder() async throws(EmbeddingError) -> EncoderDescriptor? {
-    try call(.recordedEncoder).encoder
+    try await call(.recordedEncoder).encoder
   }
 
   public func attribute(_ key: String) async throws(EmbeddingError) -> String? {
-    try call(.attribute(key: key)).text
+    try await call(.attribute(key: key)).text
   }
 
   public func setAttribute(_ key: String, _ value: String) async throws(EmbeddingError) {
-    _ = try call(.setAttribute(key: key, value: value))
+    _ = try await call(.setAttribute(key: key, value: value))
   }
 
   public func contentHashes(ids: [String]) async throws(EmbeddingError) -> [String: String] {
-    try call(.contentHashes(ids: ids)).hashes ?? [:]
+    try await call(.contentHashes(ids: ids)).hashes ?? [:]
   }
 
   public func storedVectors(documentID: String) async throws(EmbeddingError) -> [String: [Float]] {
-    try call(.storedVectors(documentID: documentID)).vectors ?? [:]
+    try await call(.storedVectors(documentID: documentID)).vectors ?? [:]
   }
 
   public func write(_ documents: [StoredDocument], encoder: EncoderDescriptor?)
     async throws(EmbeddingError)
   {
-    _ = try call(.write(documents: documents, encoder: encoder))
+    _ = try await call(.write(documents: documents, encoder: encoder))
   }
 
   public func remove(ids: [String]) async throws(EmbeddingError) -> Int {
-    try call(.remove(ids: ids)).count ?? 0
+    try await call(.remove(ids: ids)).count ?? 0
   }
 
   public func counts() async throws(EmbeddingError) -> StoreCounts {
-    guard let c = try call(.counts).counts else {
+    guard let c = try await call(.counts).counts else {
       throw .io(path: location, reason: "the store program sent no counts")
     }
     return c
@@ -162,49 +179,50 @@ public final class PipeStore: RetrievalStore, @unchecked Sendable {
   public func bm25(
     terms: [String: Int], depth: Int, parameters: BM25Parameters, filter: [String: String]
   ) async throws(EmbeddingError) -> [StoreHit] {
-    try call(.bm25(terms: terms, depth: depth, parameters: parameters, filter: filter)).hits ?? []
+    try await call(.bm25(terms: terms, depth: depth, parameters: parameters, filter: filter)).hits ?? []
   }
 
   public func dense(query: [Float], depth: Int, ef: Int?, filter: [String: String])
     async throws(EmbeddingError) -> [StoreHit]
   {
-    try call(.dense(query: query, depth: depth, ef: ef, filter: filter)).hits ?? []
+    try await call(.dense(query: query, depth: depth, ef: ef, filter: filter)).hits ?? []
   }
 
   public func bm25Scores(terms: [String: Int], parameters: BM25Parameters, keys: [Int64])
     async throws(EmbeddingError) -> [Int64: Double]
   {
-    try call(.bm25Scores(terms: terms, parameters: parameters, keys: keys)).scores ?? [:]
+    try await call(.bm25Scores(terms: terms, parameters: parameters, keys: keys)).scores ?? [:]
   }
 
   public func denseScores(query: [Float], keys: [Int64]) async throws(EmbeddingError)
     -> [Int64: Double]
   {
-    try call(.denseScores(query: query, keys: keys)).scores ?? [:]
+    try await call(.denseScores(query: query, keys: keys)).scores ?? [:]
   }
 
   public func documents(ids: [String]) async throws(EmbeddingError) -> [StoredDocument] {
-    try call(.documents(ids: ids)).documents ?? []
+    try await call(.documents(ids: ids)).documents ?? []
   }
 
   public func buildApproximateIndex(m: Int, efConstruction: Int) async throws(EmbeddingError)
     -> Double?
   {
-    try call(.buildApproximateIndex(m: m, efConstruction: efConstruction)).seconds
+    try await call(.buildApproximateIndex(m: m, efConstruction: efConstruction)).seconds
   }
 
   public func hasApproximateIndex() async throws(EmbeddingError) -> Bool {
-    try call(.hasApproximateIndex).flag ?? false
+    try await call(.hasApproximateIndex).flag ?? false
   }
 
-  /// Ends the child (closing its stdin) and waits for it.
-  public func close() async { shutDown() }
-
-  private func shutDown() {
-    lock.withLock {
-      finished = true
-      try? input.close()
+  /// Ends the child (closing its stdin) and waits, off the cooperative threads, for it to exit.
+  public func close() async {
+    await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+      queue.async {
+        self.finished = true
+        try? self.input.close()
+        if self.process.isRunning { self.process.waitUntilExit() }
+        c.resume()
+      }
     }
-    if process.isRunning { process.waitUntilExit() }
   }
 }
