@@ -10,11 +10,13 @@ import Foundation
 /// The server tests' HTTP client: one loopback connection per exchange, plain blocking sockets with
 /// a timeout on every read and write, each exchange on a thread of its own.
 ///
-/// Why not URLSession: on Linux a request of FoundationNetworking's URLSession now and then never
-/// completes, and with Swift Testing running at most twice as many tests as cores at once, a few
-/// such tests stopped the whole run (CI hit its time limit). Why a thread of its own: a blocking
-/// read on one of Swift's cooperative threads (one per core) would starve the server under test,
-/// whose handlers run on those same threads.
+/// Why not URLSession: twice (once on CI, once here under load) the test process went idle for good
+/// with the URLSession-based server tests unfinished and no thread of ours blocked, that is with
+/// some completion never delivered; Swift Testing runs at most twice as many tests as cores at once,
+/// so a few such tests held up every test after them until CI's time limit. Here each read has a
+/// kernel timeout, so an exchange ends. Why a thread of its own: a blocking read on one of Swift's
+/// cooperative threads (one per core) would starve the server under test, whose handlers run on
+/// those same threads.
 enum LoopbackHTTP {
   /// Thrown when the server's answer is not HTTP or does not come in time.
   struct Failure: Error, CustomStringConvertible {
