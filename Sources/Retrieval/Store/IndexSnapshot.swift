@@ -120,7 +120,8 @@ final class IndexSnapshot: @unchecked Sendable {
     {
       snapshot.graph = HNSWGraph.deserialize(blob, vectors: matrix)
       // Walk in float16, re-score in float32: the same recall at every beam, 1.1–1.4x the queries/s
-      // on SciFact and 100k vectors and about level at 1M (BENCHMARKS.md), for 2 bytes per value.
+      // on SciFact and 100k vectors and 1.1–1.35x at 1M on a quiet machine (BENCHMARKS.md), for 2
+      // bytes per value.
       snapshot.graph?.addHalfPrecisionCopy()
     }
     return snapshot
