@@ -36,6 +36,9 @@ public final class PipeStore: RetrievalStore, @unchecked Sendable {
 
   /// Starts `executable` and waits until it has opened the store at `url`.
   ///
+  /// This wait blocks the calling thread, but only until the child has connected. That needs
+  /// nothing from this process, unlike the requests after it.
+  ///
   /// - Parameter location: how messages name the store (the URL without password).
   /// - Throws: `EmbeddingError.io` when the program cannot start or the store cannot be opened.
   public init(executable: String, url: String, location: String) throws(EmbeddingError) {
