@@ -86,10 +86,10 @@ enum LoopbackHTTP {
     return received
   }
 
-  /// One request (`Connection: close`) and its answer: status, headers (names lowercased), body.
+  /// One request (`Connection: close`) and its answer (header names lowercased).
   static func request(
     port: Int, method: String, path: String, headers: [String: String], body: Data?
-  ) async throws -> (status: Int, headers: [String: String], body: Data) {
+  ) async throws -> TestServer.Reply {
     var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
     if let body {
       head += "Content-Length: \(body.count)\r\n"
@@ -105,9 +105,7 @@ enum LoopbackHTTP {
   }
 
   /// Splits an HTTP/1.1 response into status, headers and body (chunked bodies decoded).
-  static func parse(_ answer: [UInt8]) throws -> (
-    status: Int, headers: [String: String], body: Data
-  ) {
+  static func parse(_ answer: [UInt8]) throws -> TestServer.Reply {
     let separator: [UInt8] = [13, 10, 13, 10]
     guard let end = answer.indices.first(where: { answer[$0...].starts(with: separator) }) else {
       throw Failure(description: "no complete HTTP answer (\(answer.count) bytes)")
@@ -132,7 +130,7 @@ enum LoopbackHTTP {
       }
       rest = Array(rest.prefix(length))
     }
-    return (status, headers, Data(rest))
+    return TestServer.Reply(status: status, headers: headers, body: Data(rest))
   }
 
   /// Decodes a chunked body.

@@ -80,9 +80,8 @@ final class TestServer: @unchecked Sendable {
   func request(
     _ method: String, _ path: String, body: Data? = nil, headers: [String: String] = [:]
   ) async throws -> Reply {
-    let answer = try await LoopbackHTTP.request(
+    try await LoopbackHTTP.request(
       port: port, method: method, path: path, headers: headers, body: body)
-    return Reply(status: answer.status, headers: answer.headers, body: answer.body)
   }
 
   /// POSTs a JSON object to `/v1/embeddings`.

@@ -74,12 +74,16 @@ public final class PipeStore: RetrievalStore, @unchecked Sendable {
   /// Sends one request and waits, off the cooperative threads, for its response.
   private func call(_ request: StorePipe.Request) async throws(EmbeddingError) -> StorePipe.Response
   {
-    let result: Result<StorePipe.Response, EmbeddingError> = await withCheckedContinuation { c in
-      queue.async {
-        c.resume(returning: Result { () throws(EmbeddingError) in try self.exchange(request) })
-      }
+    try await onQueue { () throws(EmbeddingError) in try self.exchange(request) }.get()
+  }
+
+  /// Runs `body` on `queue` and waits for it without holding a cooperative thread.
+  private func onQueue<T: Sendable>(_ body: @escaping @Sendable () throws(EmbeddingError) -> T) async
+    -> Result<T, EmbeddingError>
+  {
+    await withCheckedContinuation { c in
+      queue.async { c.resume(returning: Result { () throws(EmbeddingError) in try body() }) }
     }
-    return try result.get()
   }
 
   /// One request and its response, on `queue`.
@@ -219,13 +223,10 @@ public final class PipeStore: RetrievalStore, @unchecked Sendable {
 
   /// Ends the child (closing its stdin) and waits, off the cooperative threads, for it to exit.
   public func close() async {
-    await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-      queue.async {
-        self.finished = true
-        try? self.input.close()
-        if self.process.isRunning { self.process.waitUntilExit() }
-        c.resume()
-      }
+    _ = await onQueue {
+      self.finished = true
+      try? self.input.close()
+      if self.process.isRunning { self.process.waitUntilExit() }
     }
   }
 }
