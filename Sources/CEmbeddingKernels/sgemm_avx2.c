@@ -11,17 +11,17 @@
 // C[MR × nr] (= or +=) alpha · A[MR × kc] · P[kc × 32][:, :nr] for nr ≤ 16 (half a panel); MR and NV
 // (8-column vectors) are constants after inlining, so the accumulators live in registers.
 EK_AVX2 __attribute__((always_inline)) static inline void ek_sgemm_avx2_tile(
-  const int MR, const int NV, int64_t nr, int64_t kc, const float *a, int64_t lda, const float *p,
-  float *c, int64_t ldc, float alpha, int accumulate, const float *bias, int gelu) {
+  const int PACKED, const int MR, const int NV, int64_t nr, int64_t kc, const float *a, int64_t lda,
+  const float *p, float *c, int64_t ldc, float alpha, int accumulate, const float *bias, int gelu) {
   __m256 acc[6][2];
   for (int r = 0; r < MR; r++)
     for (int v = 0; v < NV; v++) acc[r][v] = _mm256_setzero_ps();
-  // a: [MR × kc] with row stride lda; p: [kc][32].
+  // a: [MR × kc], A[r][k] at a[r·lda + k], or at a[k·6 + r] when PACKED; p: [kc][32].
   for (int64_t k = 0; k < kc; k++) {
     __m256 b[2];
     for (int v = 0; v < NV; v++) b[v] = _mm256_loadu_ps(p + k * 32 + v * 8);
     for (int r = 0; r < MR; r++) {
-      __m256 x = _mm256_broadcast_ss(a + r * lda + k);
+      __m256 x = _mm256_broadcast_ss(PACKED ? a + k * EK_SGEMM_AVX2_MR + r : a + r * lda + k);
       for (int v = 0; v < NV; v++) acc[r][v] = _mm256_fmadd_ps(x, b[v], acc[r][v]);
     }
   }
@@ -50,12 +50,15 @@ EK_AVX2 __attribute__((always_inline)) static inline void ek_sgemm_avx2_tile(
 
 #define EK_CASE(M, V) \
   case (M) * 8 + (V): \
-    ek_sgemm_avx2_tile(M, V, EK_ARGS); \
+    if (packed) \
+      ek_sgemm_avx2_tile(1, M, V, EK_ARGS); \
+    else \
+      ek_sgemm_avx2_tile(0, M, V, EK_ARGS); \
     break;
 
 EK_AVX2 void ek_sgemm_avx2(
-  int64_t mr, int64_t nr, int64_t kc, const float *a, int64_t lda, const float *p, float *c,
-  int64_t ldc, float alpha, int accumulate, const float *bias, int gelu) {
+  int64_t mr, int64_t nr, int64_t kc, const float *a, int64_t lda, int packed,
+  const float *p, float *c, int64_t ldc, float alpha, int accumulate, const float *bias, int gelu) {
   for (int half = 0; half < 2; half++) {
     int64_t hn = nr - half * 16;
     if (hn <= 0) break;
@@ -86,7 +89,7 @@ EK_AVX2 void ek_gelu_avx2(float *x, int64_t n) {
 #else
 #include <stdlib.h>
 void ek_sgemm_avx2(
-  int64_t mr, int64_t nr, int64_t kc, const float *a, int64_t lda, const float *p, float *c,
-  int64_t ldc, float alpha, int accumulate, const float *bias, int gelu) { abort(); }
+  int64_t mr, int64_t nr, int64_t kc, const float *a, int64_t lda, int packed,
+  const float *p, float *c, int64_t ldc, float alpha, int accumulate, const float *bias, int gelu) { abort(); }
 void ek_gelu_avx2(float *x, int64_t n) { abort(); }
 #endif

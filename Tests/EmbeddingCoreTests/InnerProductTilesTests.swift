@@ -35,6 +35,34 @@ import Testing
     }
   }
 
+  /// Queries packed by `FloatGemm.packRows` (what `innerProductTiles` passes) give bit for bit the
+  /// products of row-major ones, on every backend: partial tiles, two row blocks, two threads.
+  @Test(arguments: KernelBackend.supported)
+  func packedRowsGiveTheSameProducts(backend: KernelBackend) {
+    var rng = SeededGenerator(seed: 5)
+    for (m, n, k) in [(1, 33, 7), (13, 64, 130), (197, 40, 300)] {
+      let a = (0..<(m * k)).map { _ in rng.nextFloat() - 0.5 }
+      let b = (0..<(n * k)).map { _ in rng.nextFloat() - 0.5 }
+      let panels = PanelPacking.allocate((n + 31) / 32 * 32 * k)
+      let packed = PanelPacking.allocate(FloatGemm.packedRowsCount(m: m, k: k, backend: backend))
+      defer {
+        PanelPacking.deallocate(panels)
+        PanelPacking.deallocate(packed)
+      }
+      PanelPacking.pack(panels, b, k: k, n: n, columnStride: k, rowStride: 1)
+      FloatGemm.packRows(packed, a, m: m, k: k, lda: k, backend: backend)
+      var plain = [Float](repeating: .nan, count: m * n)
+      var fromPacked = plain
+      FloatGemm.run(
+        m: m, n: n, k: k, a: a, lda: k, panels: panels, c: &plain, ldc: n, alpha: 1,
+        accumulate: false, bias: nil, gelu: false, threads: 1, backend: backend)
+      FloatGemm.run(
+        m: m, n: n, k: k, a: packed, lda: k, panels: panels, c: &fromPacked, ldc: n, alpha: 1,
+        accumulate: false, bias: nil, gelu: false, threads: 2, backend: backend, aPacked: true)
+      #expect(plain == fromPacked, "m \(m) n \(n) k \(k)")
+    }
+  }
+
   @Test func blockRowsFitTheBudget() {
     #expect(MatrixMultiply.innerProductBlockRows(dimension: 384) == 256)
     #expect(MatrixMultiply.innerProductBlockRows(dimension: 100_000) == 32)

@@ -33,13 +33,14 @@ static inline void ek_prefetch(const void *address) { __builtin_prefetch(address
 #define EK_QGEMM_AVX512_MR 12
 
 /// C[mr × nr] = (accumulate ? C : 0) + alpha · A[mr × kc] · P[kc × 32][:, :nr], then + bias[:nr] when
-/// bias is not NULL, then exact GELU when gelu != 0. A rows are lda floats apart, C rows ldc.
+/// bias is not NULL, then exact GELU when gelu != 0. A[r][k] is a[r·lda + k], or, when packed != 0, a
+/// tile packed k-major: a[k·MR + r] with MR the kernel's tile height (lda unused). C rows ldc apart.
 void ek_sgemm_avx2(
-  int64_t mr, int64_t nr, int64_t kc, const float *a, int64_t lda, const float *p, float *c,
-  int64_t ldc, float alpha, int accumulate, const float *bias, int gelu);
+  int64_t mr, int64_t nr, int64_t kc, const float *a, int64_t lda, int packed, const float *p,
+  float *c, int64_t ldc, float alpha, int accumulate, const float *bias, int gelu);
 void ek_sgemm_avx512(
-  int64_t mr, int64_t nr, int64_t kc, const float *a, int64_t lda, const float *p, float *c,
-  int64_t ldc, float alpha, int accumulate, const float *bias, int gelu);
+  int64_t mr, int64_t nr, int64_t kc, const float *a, int64_t lda, int packed, const float *p,
+  float *c, int64_t ldc, float alpha, int accumulate, const float *bias, int gelu);
 
 /// C[mr × nr] = dequantised int8 product, + bias, then GELU when gelu != 0.
 ///

@@ -29,12 +29,14 @@ enum FloatGemm {
 
   /// C[m × n] = (accumulate ? C : 0) + alpha · A[m × k] · B, + bias, GELU; B packed as [⌈n/32⌉][k][32].
   ///
+  /// A is row-major with rows `lda` apart, or, when `aPacked`, packed by `packRows` (`lda` unused).
   /// Work items are (row block, panel group) pairs; every C element is reduced over k in the same
-  /// order whatever the thread count, so results do not depend on it.
+  /// order whatever the thread count, so results do not depend on it, nor on A's layout.
   static func run(
     m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, panels: UnsafePointer<Float>,
     c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, accumulate: Bool,
-    bias: UnsafePointer<Float>?, gelu: Bool, threads: Int, backend: KernelBackend
+    bias: UnsafePointer<Float>?, gelu: Bool, threads: Int, backend: KernelBackend,
+    aPacked: Bool = false
   ) {
     guard m > 0, n > 0 else { return }
     let np = (n + 31) / 32
@@ -61,8 +63,11 @@ enum FloatGemm {
           var r = 0
           while r < rows {
             let h = min(mr, rows - r)
+            // Packed: tiles of mr rows are k·mr floats apart, A[r][k] at tile[k·mr + r].
+            let tileA =
+              aPacked ? ap.value + (i0 + r) * k + p0 * mr : ap.value + (i0 + r) * lda + p0
             tile(
-              backend, mr: h, nr: nr, kc: kc, a: ap.value + (i0 + r) * lda + p0, lda: lda,
+              backend, mr: h, nr: nr, kc: kc, a: tileA, lda: lda, packed: aPacked,
               p: panel + p0 * 32, c: cp.value + (i0 + r) * ldc + jp * 32, ldc: ldc, alpha: alpha,
               accumulate: accumulate || kb > 0, bias: tileBias, gelu: gelu && last)
             r += h
@@ -72,25 +77,53 @@ enum FloatGemm {
     }
   }
 
+  /// Floats `packRows` writes for m rows of k: ⌈m/mr⌉ tiles of k × mr.
+  static func packedRowsCount(m: Int, k: Int, backend: KernelBackend) -> Int {
+    let mr = tileRows(backend)
+    return (m + mr - 1) / mr * mr * k
+  }
+
+  /// dst: [⌈m/mr⌉][k][mr] ← A[m × k] (rows `lda` apart), zero padded: each micro-kernel call then
+  /// reads its tile's k-th column as mr adjacent floats at constant offsets, instead of mr rows `lda`
+  /// apart (one stream for the prefetcher, no address arithmetic per row; about 10–16% more
+  /// queries/s in the exact search at 1M rows, BENCHMARKS.md). Worth it when A is reused across many
+  /// panels, as the queries of `innerProductTiles` are.
+  static func packRows(
+    _ dst: UnsafeMutablePointer<Float>, _ a: UnsafePointer<Float>, m: Int, k: Int, lda: Int,
+    backend: KernelBackend
+  ) {
+    let mr = tileRows(backend)
+    let tiles = (m + mr - 1) / mr
+    for t in 0..<tiles {
+      let out = dst + t * k * mr
+      let rows = min(mr, m - t * mr)
+      if rows < mr { out.initialize(repeating: 0, count: k * mr) }
+      for r in 0..<rows {
+        let src = a + (t * mr + r) * lda
+        for j in 0..<k { out[j * mr + r] = src[j] }
+      }
+    }
+  }
+
   /// One micro-kernel call on the chosen backend.
   @inline(__always)
   static func tile(
     _ backend: KernelBackend, mr: Int, nr: Int, kc: Int, a: UnsafePointer<Float>, lda: Int,
-    p: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float,
+    packed: Bool, p: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float,
     accumulate: Bool, bias: UnsafePointer<Float>?, gelu: Bool
   ) {
     switch backend {
     case .swift:
       SwiftKernels.sgemm(
-        mr: mr, nr: nr, kc: kc, a: a, lda: lda, p: p, c: c, ldc: ldc, alpha: alpha,
+        mr: mr, nr: nr, kc: kc, a: a, lda: lda, packed: packed, p: p, c: c, ldc: ldc, alpha: alpha,
         accumulate: accumulate, bias: bias, gelu: gelu)
     case .avx2:
       ek_sgemm_avx2(
-        Int64(mr), Int64(nr), Int64(kc), a, Int64(lda), p, c, Int64(ldc), alpha,
+        Int64(mr), Int64(nr), Int64(kc), a, Int64(lda), packed ? 1 : 0, p, c, Int64(ldc), alpha,
         accumulate ? 1 : 0, bias, gelu ? 1 : 0)
     case .avx512:
       ek_sgemm_avx512(
-        Int64(mr), Int64(nr), Int64(kc), a, Int64(lda), p, c, Int64(ldc), alpha,
+        Int64(mr), Int64(nr), Int64(kc), a, Int64(lda), packed ? 1 : 0, p, c, Int64(ldc), alpha,
         accumulate ? 1 : 0, bias, gelu ? 1 : 0)
     }
   }

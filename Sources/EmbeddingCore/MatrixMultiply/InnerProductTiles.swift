@@ -24,8 +24,9 @@ extension MatrixMultiply {
   /// order within a base block.
   ///
   /// ```
-  /// queries: [m × d]; base: [n × d] → per base block of B rows (packed once, B × d floats in L2):
-  ///   per block of ≤ 192 queries: scores [queryCount × B], row stride B, by `FloatGemm.run`
+  /// queries: [m × d] (packed once by `FloatGemm.packRows`); base: [n × d] → per base block of B rows
+  /// (packed, B × d floats in L2): per block of ≤ 192 queries: scores [queryCount × B], row stride B,
+  /// by `FloatGemm.run`
   /// ```
   /// Each query block is one `FloatGemm.run` over the packed base block: a 128 × 32 slice of packed
   /// rows stays in L1 while the query rows stream past it (the encoder's blocking; the other order,
@@ -35,7 +36,7 @@ extension MatrixMultiply {
   ///   - blockRows: base rows per block (0: `innerProductBlockRows(dimension:)`; rounded up to 32).
   ///   - body: (firstQuery, queryCount, firstRow, rowCount, scores, stride); `scores` is valid only
   ///     during the call.
-  /// - Complexity: O(m · n · d) time, O(B · d + 192 · B) memory.
+  /// - Complexity: O(m · n · d) time, O(m · d + B · d + 192 · B) memory.
   public static func innerProductTiles(
     queries q: UnsafePointer<Float>, count m: Int, base x: UnsafePointer<Float>, rows n: Int,
     dimension d: Int, blockRows: Int = 0,
@@ -54,9 +55,12 @@ extension MatrixMultiply {
     guard m > 0, n > 0, d > 0 else { return }
     let block = blockRows > 0 ? (blockRows + 31) / 32 * 32 : innerProductBlockRows(dimension: d)
     let queryBlock = FloatGemm.rowBlock
-    // panels: [block/32][d][32]; scores: [queryBlock × block].
+    // panels: [block/32][d][32]; scores: [queryBlock × block]; packed: the queries, [⌈m/mr⌉][d][mr].
     let panels = PanelPacking.allocate(block * d)
     defer { PanelPacking.deallocate(panels) }
+    let packed = PanelPacking.allocate(FloatGemm.packedRowsCount(m: m, k: d, backend: backend))
+    defer { PanelPacking.deallocate(packed) }
+    FloatGemm.packRows(packed, q, m: m, k: d, lda: d, backend: backend)
     let scores = UnsafeMutablePointer<Float>.allocate(capacity: min(m, queryBlock) * block)
     defer { scores.deallocate() }
     var r0 = 0
@@ -67,8 +71,9 @@ extension MatrixMultiply {
       while q0 < m {
         let qn = min(queryBlock, m - q0)
         FloatGemm.run(
-          m: qn, n: rn, k: d, a: q + q0 * d, lda: d, panels: panels, c: scores, ldc: block,
-          alpha: 1, accumulate: false, bias: nil, gelu: false, threads: 1, backend: backend)
+          m: qn, n: rn, k: d, a: packed + q0 * d, lda: d, panels: panels, c: scores, ldc: block,
+          alpha: 1, accumulate: false, bias: nil, gelu: false, threads: 1, backend: backend,
+          aPacked: true)
         body(q0, qn, r0, rn, scores, block)
         q0 += qn
       }

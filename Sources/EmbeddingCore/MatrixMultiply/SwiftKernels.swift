@@ -2,21 +2,24 @@
 enum SwiftKernels {
   /// C[mr × nr] (= or +=) alpha · A[mr × kc] · P[kc × 32][:, :nr], + bias, GELU; one row at a time.
   ///
-  /// a: rows `lda` apart; p: [kc][32]; c: rows `ldc` apart; bias: 32 floats or nil.
+  /// a: A[r][k] at a[r·lda + k], or, when `packed`, at a[k·4 + r] (a tile of `FloatGemm.packRows`);
+  /// p: [kc][32]; c: rows `ldc` apart; bias: 32 floats or nil.
   static func sgemm(
-    mr: Int, nr: Int, kc: Int, a: UnsafePointer<Float>, lda: Int, p: UnsafePointer<Float>,
+    mr: Int, nr: Int, kc: Int, a: UnsafePointer<Float>, lda: Int, packed: Bool,
+    p: UnsafePointer<Float>,
     c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, accumulate: Bool,
     bias: UnsafePointer<Float>?, gelu: Bool
   ) {
     let raw = UnsafeRawPointer(p)
     for r in 0..<mr {
-      let ar = a + r * lda
+      let ar = packed ? a + r : a + r * lda
+      let ka = packed ? FloatGemm.tileRows(.swift) : 1
       var acc0 = SIMD8<Float>()
       var acc1 = SIMD8<Float>()
       var acc2 = SIMD8<Float>()
       var acc3 = SIMD8<Float>()
       for k in 0..<kc {
-        let x = SIMD8<Float>(repeating: ar[k])
+        let x = SIMD8<Float>(repeating: ar[k * ka])
         let row = raw + k * 128
         acc0 += x * row.loadUnaligned(as: SIMD8<Float>.self)
         acc1 += x * row.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
