@@ -97,14 +97,15 @@ public actor PostgresStore: RetrievalStore {
     }
   }
 
-  /// Runs `body` on the connection, mapping every failure to `EmbeddingError`.
+  /// Runs `body` on the connection (as a `PostgresSession`, whose queries fail instead of hanging
+  /// when the server ends the session), mapping every failure to `EmbeddingError`.
   @discardableResult
-  func run<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws(EmbeddingError)
+  func run<T: Sendable>(_ body: (PostgresSession) async throws -> T) async throws(EmbeddingError)
     -> T
   {
     let c = try await open()
     do {
-      return try await body(c)
+      return try await body(PostgresSession(connection: c))
     } catch {
       // A connection the server ended is closed here, explicitly; the next call opens a new one.
       if c.isClosed || Self.endsConnection(error) {
@@ -117,6 +118,7 @@ public actor PostgresStore: RetrievalStore {
 
   /// Whether `error` means the connection is unusable (as opposed to an error in one statement).
   static func endsConnection(_ error: any Error) -> Bool {
+    if error is PostgresSessionEnded { return true }
     guard let psql = error as? PSQLError else { return false }
     switch psql.code {
     case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown:
@@ -130,7 +132,7 @@ public actor PostgresStore: RetrievalStore {
 
   /// Runs `body` in one transaction (rolled back on failure).
   @discardableResult
-  func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T)
+  func transaction<T: Sendable>(_ body: (PostgresSession) async throws -> T)
     async throws(EmbeddingError) -> T
   {
     try await run { c in
@@ -168,9 +170,18 @@ public actor PostgresStore: RetrievalStore {
     }
   }
 
+  nonisolated var closedConnection: EmbeddingError {
+    .io(
+      path: location,
+      reason:
+        "the PostgreSQL server closed the connection (stopped, restarted or ended this session); run again once it is up"
+    )
+  }
+
   /// One `EmbeddingError` per failure, naming the fix.
   nonisolated func mapError(_ error: any Error) -> EmbeddingError {
     if let error = error as? EmbeddingError { return error }
+    if error is PostgresSessionEnded { return closedConnection }
     guard let psql = error as? PSQLError else {
       return .io(path: location, reason: "PostgreSQL: \(error)")
     }
@@ -183,11 +194,7 @@ public actor PostgresStore: RetrievalStore {
           "cannot connect to the PostgreSQL server\(cause); is it running on \(postgres.host):\(postgres.port)? (bash Benchmarks/postgres.sh start runs one locally)"
       )
     case .serverClosedConnection, .clientClosedConnection, .uncleanShutdown:
-      return .io(
-        path: location,
-        reason:
-          "the PostgreSQL server closed the connection (stopped, restarted or ended this session); run again once it is up"
-      )
+      return closedConnection
     case .authMechanismRequiresPassword:
       return .io(
         path: location,
