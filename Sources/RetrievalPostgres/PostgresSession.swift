@@ -3,17 +3,27 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// The connection as one store call sees it: PostgresNIO's `query`, except that a query fails when
-/// the connection closes before it is answered, instead of waiting forever.
+/// One open connection of a `PostgresStore`, whose `query` is PostgresNIO's except that it fails
+/// when the connection closes before the query is answered, instead of waiting forever.
 ///
 /// PostgresNIO 1.33.2 hands a query to its channel without a write promise. A query written just
 /// after the channel closed, when the channel's handlers are already gone, is never answered, so
 /// its `await` never returns. That happens when the server ends the session between two statements
 /// of one call (a search reads hits, then their documents; a write runs several statements): seen
 /// in about one loaded run in three of the fault tests, the test process idle with its socket
-/// closed. `query` here races the answer against the connection's close.
-struct PostgresSession: Sendable {
+/// closed. So every query in flight is registered here, and the connection's close (one callback
+/// for the connection's life) fails those still waiting.
+final class PostgresSession: @unchecked Sendable {
   let connection: PostgresConnection
+  private let lock = NSLock()
+  private var closed = false
+  private var waiting: [Int: CheckedContinuation<PostgresRowSequence, any Error>] = [:]
+  private var nextID = 0
+
+  init(connection: PostgresConnection) {
+    self.connection = connection
+    connection.closeFuture.whenComplete { [weak self] _ in self?.failWaiting() }
+  }
 
   /// `connection.query(query, logger:)`, or `PostgresSessionEnded` once the connection has closed
   /// (at once when it is closed already).
@@ -24,35 +34,49 @@ struct PostgresSession: Sendable {
   func query(_ query: PostgresQuery, logger: Logger) async throws -> PostgresRowSequence {
     let connection = self.connection
     return try await withCheckedThrowingContinuation { continuation in
-      let once = ResumeOnce(continuation)
-      connection.closeFuture.whenComplete { _ in once.resume(.failure(PostgresSessionEnded())) }
+      guard let id = register(continuation) else {
+        continuation.resume(throwing: PostgresSessionEnded())
+        return
+      }
       Task {
+        let answer: Result<PostgresRowSequence, any Error>
         do {
-          once.resume(.success(try await connection.query(query, logger: logger)))
+          answer = .success(try await connection.query(query, logger: logger))
         } catch {
-          once.resume(.failure(error))
+          answer = .failure(error)
         }
+        self.take(id)?.resume(with: answer)
       }
     }
+  }
+
+  /// Registers a waiting query; nil once the connection has closed.
+  private func register(_ c: CheckedContinuation<PostgresRowSequence, any Error>) -> Int? {
+    lock.lock()
+    defer { lock.unlock() }
+    if closed { return nil }
+    nextID += 1
+    waiting[nextID] = c
+    return nextID
+  }
+
+  /// The query's continuation, unless the close already resumed it.
+  private func take(_ id: Int) -> CheckedContinuation<PostgresRowSequence, any Error>? {
+    lock.lock()
+    defer { lock.unlock() }
+    return waiting.removeValue(forKey: id)
+  }
+
+  private func failWaiting() {
+    lock.lock()
+    closed = true
+    let all = waiting.values
+    waiting = [:]
+    lock.unlock()
+    for c in all { c.resume(throwing: PostgresSessionEnded()) }
   }
 }
 
 /// The connection closed before a query was answered (the server ended the session, or it went away).
 struct PostgresSessionEnded: Error {}
-
-/// Resumes a continuation with the first result given to it; later ones are dropped.
-private final class ResumeOnce<T: Sendable>: @unchecked Sendable {
-  private let lock = NSLock()
-  private var continuation: CheckedContinuation<T, any Error>?
-
-  init(_ continuation: CheckedContinuation<T, any Error>) { self.continuation = continuation }
-
-  func resume(_ result: Result<T, any Error>) {
-    lock.lock()
-    let c = continuation
-    continuation = nil
-    lock.unlock()
-    c?.resume(with: result)
-  }
-}
 #endif

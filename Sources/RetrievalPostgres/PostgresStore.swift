@@ -29,7 +29,8 @@ public actor PostgresStore: RetrievalStore {
   public nonisolated let location: String
   nonisolated let logger = Logger(
     label: "embeddingkit.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
-  var connection: PostgresConnection?
+  /// The open connection and its queries in flight.
+  var session: PostgresSession?
   /// The schema, quoted for SQL.
   nonisolated var s: String { "\"\(postgres.schema)\"" }
 
@@ -66,8 +67,8 @@ public actor PostgresStore: RetrievalStore {
   }
 
   /// The open connection, connecting again when the last one closed.
-  func open() async throws(EmbeddingError) -> PostgresConnection {
-    if let connection, !connection.isClosed { return connection }
+  func open() async throws(EmbeddingError) -> PostgresSession {
+    if let session, !session.connection.isClosed { return session }
     do {
       let tls: PostgresConnection.Configuration.TLS
       switch postgres.sslMode {
@@ -82,16 +83,17 @@ public actor PostgresStore: RetrievalStore {
       let c = try await PostgresConnection.connect(
         configuration: config, id: 1, logger: logger)
       // Another call may have connected while this one waited (actor re-entrance): keep one.
-      if let other = connection, !other.isClosed {
+      if let other = session, !other.connection.isClosed {
         try? await c.close()
         return other
       }
-      if let stale = connection {
-        connection = nil
-        try? await stale.close()
+      if let stale = session {
+        session = nil
+        try? await stale.connection.close()
       }
-      connection = c
-      return c
+      let opened = PostgresSession(connection: c)
+      session = opened
+      return opened
     } catch {
       throw mapError(error)
     }
@@ -103,14 +105,14 @@ public actor PostgresStore: RetrievalStore {
   func run<T: Sendable>(_ body: (PostgresSession) async throws -> T) async throws(EmbeddingError)
     -> T
   {
-    let c = try await open()
+    let s = try await open()
     do {
-      return try await body(PostgresSession(connection: c))
+      return try await body(s)
     } catch {
       // A connection the server ended is closed here, explicitly; the next call opens a new one.
-      if c.isClosed || Self.endsConnection(error) {
-        if connection === c { connection = nil }
-        try? await c.close()
+      if s.connection.isClosed || Self.endsConnection(error) {
+        if session === s { session = nil }
+        try? await s.connection.close()
       }
       throw mapError(error)
     }
@@ -152,9 +154,9 @@ public actor PostgresStore: RetrievalStore {
   /// error paths too (or use `with(url:_:)`): PostgresNIO connections must not be released open.
   /// A later call opens a new connection.
   public func close() async {
-    guard let c = connection else { return }
-    connection = nil
-    try? await c.close()
+    guard let s = session else { return }
+    session = nil
+    try? await s.connection.close()
   }
 
   /// The server process id of the connection (for tests that end it from another connection).

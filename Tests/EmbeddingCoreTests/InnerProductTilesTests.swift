@@ -44,13 +44,12 @@ import Testing
       let a = (0..<(m * k)).map { _ in rng.nextFloat() - 0.5 }
       let b = (0..<(n * k)).map { _ in rng.nextFloat() - 0.5 }
       let panels = PanelPacking.allocate((n + 31) / 32 * 32 * k)
-      let packed = PanelPacking.allocate(FloatGemm.packedRowsCount(m: m, k: k, backend: backend))
+      let packed = FloatGemm.packRows(a, m: m, k: k, lda: k, backend: backend)
       defer {
         PanelPacking.deallocate(panels)
         PanelPacking.deallocate(packed)
       }
       PanelPacking.pack(panels, b, k: k, n: n, columnStride: k, rowStride: 1)
-      FloatGemm.packRows(packed, a, m: m, k: k, lda: k, backend: backend)
       var plain = [Float](repeating: .nan, count: m * n)
       var fromPacked = plain
       FloatGemm.run(

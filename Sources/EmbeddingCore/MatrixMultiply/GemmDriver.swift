@@ -29,7 +29,7 @@ enum FloatGemm {
 
   /// C[m × n] = (accumulate ? C : 0) + alpha · A[m × k] · B, + bias, GELU; B packed as [⌈n/32⌉][k][32].
   ///
-  /// A is row-major with rows `lda` apart, or, when `aPacked`, packed by `packRows` (`lda` unused).
+  /// A is row-major with rows `lda` apart, or, when `aPacked`, from `packRows` (`lda` unused).
   /// Work items are (row block, panel group) pairs; every C element is reduced over k in the same
   /// order whatever the thread count, so results do not depend on it, nor on A's layout.
   static func run(
@@ -77,23 +77,18 @@ enum FloatGemm {
     }
   }
 
-  /// Floats `packRows` writes for m rows of k: ⌈m/mr⌉ tiles of k × mr.
-  static func packedRowsCount(m: Int, k: Int, backend: KernelBackend) -> Int {
-    let mr = tileRows(backend)
-    return (m + mr - 1) / mr * mr * k
-  }
-
-  /// dst: [⌈m/mr⌉][k][mr] ← A[m × k] (rows `lda` apart), zero padded: each micro-kernel call then
+  /// A[m × k] (rows `lda` apart) packed as [⌈m/mr⌉][k][mr], zero padded, in memory from
+  /// `PanelPacking.allocate` (free it with `PanelPacking.deallocate`). Each micro-kernel call then
   /// reads its tile's k-th column as mr adjacent floats at constant offsets, instead of mr rows `lda`
   /// apart (one stream for the prefetcher, no address arithmetic per row; about 10–16% more
   /// queries/s in the exact search at 1M rows, BENCHMARKS.md). Worth it when A is reused across many
   /// panels, as the queries of `innerProductTiles` are.
   static func packRows(
-    _ dst: UnsafeMutablePointer<Float>, _ a: UnsafePointer<Float>, m: Int, k: Int, lda: Int,
-    backend: KernelBackend
-  ) {
+    _ a: UnsafePointer<Float>, m: Int, k: Int, lda: Int, backend: KernelBackend
+  ) -> UnsafeMutablePointer<Float> {
     let mr = tileRows(backend)
     let tiles = (m + mr - 1) / mr
+    let dst = PanelPacking.allocate(tiles * mr * k)
     for t in 0..<tiles {
       let out = dst + t * k * mr
       let rows = min(mr, m - t * mr)
@@ -103,6 +98,7 @@ enum FloatGemm {
         for j in 0..<k { out[j * mr + r] = src[j] }
       }
     }
+    return dst
   }
 
   /// One micro-kernel call on the chosen backend.

@@ -58,9 +58,8 @@ extension MatrixMultiply {
     // panels: [block/32][d][32]; scores: [queryBlock × block]; packed: the queries, [⌈m/mr⌉][d][mr].
     let panels = PanelPacking.allocate(block * d)
     defer { PanelPacking.deallocate(panels) }
-    let packed = PanelPacking.allocate(FloatGemm.packedRowsCount(m: m, k: d, backend: backend))
+    let packed = FloatGemm.packRows(q, m: m, k: d, lda: d, backend: backend)
     defer { PanelPacking.deallocate(packed) }
-    FloatGemm.packRows(packed, q, m: m, k: d, lda: d, backend: backend)
     let scores = UnsafeMutablePointer<Float>.allocate(capacity: min(m, queryBlock) * block)
     defer { scores.deallocate() }
     var r0 = 0

@@ -11,9 +11,9 @@ enum SwiftKernels {
     bias: UnsafePointer<Float>?, gelu: Bool
   ) {
     let raw = UnsafeRawPointer(p)
+    let ka = packed ? FloatGemm.tileRows(.swift) : 1  // the step along k
     for r in 0..<mr {
       let ar = packed ? a + r : a + r * lda
-      let ka = packed ? FloatGemm.tileRows(.swift) : 1
       var acc0 = SIMD8<Float>()
       var acc1 = SIMD8<Float>()
       var acc2 = SIMD8<Float>()
