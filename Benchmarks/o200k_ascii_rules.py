@@ -1,11 +1,12 @@
 """o200k_base piece starts on plain ASCII text from local rules only, checked against the regex.
 
-This is the specification of a planned bit-parallel splitter (BENCHMARKS.md, "o200k_base against
-fastokens' warm cache, fifth pass"). On text whose bytes are all letters, digits, ' ', '\\n' or printable
+This is the specification of the bit-parallel splitter in
+Sources/Tokenization/PreTokenization/O200kBitRules.swift (BENCHMARKS.md, "o200k_base against
+fastokens' warm cache, fifth pass" and "sixth pass"). On text whose bytes are all letters, digits, ' ', '\\n' or printable
 punctuation, every rule below looks at most a few bytes around a position, or fills a run forwards or
 backwards. Those are operations that shifts, ANDs, adds and a few doubling steps can do on 64-bit masks of
-a 64-byte chunk. Other bytes (\\t \\r \\v \\f, control bytes, anything non-ASCII) would go to the present
-scalar splitter.
+a 64-byte chunk. Other bytes (\\t \\r \\v \\f, control bytes, anything non-ASCII) go to the scalar
+splitter, O200kSplitter.
 
     python Benchmarks/o200k_ascii_rules.py --fuzz 200000 --seed 1   # random strings from a tricky alphabet
     python Benchmarks/o200k_ascii_rules.py --corpus-mb 20           # the plain-ASCII lines of en-raw

@@ -1,7 +1,8 @@
-// Matrix-product micro-kernels for EmbeddingCore's MatrixMultiply, chosen at run time by CPU detection.
+// Matrix-product micro-kernels for EmbeddingCore's MatrixMultiply, chosen at run time by CPU detection,
+// and the byte classifier of Tokenization's o200k splitter (SSE2, the x86-64 baseline).
 //
 // Each function is compiled for its instruction set with a `target(...)` attribute, so the package needs
-// no compiler flags; callers must check ek_cpu_has_* first. No stable API: only EmbeddingCore calls these.
+// no compiler flags; callers must check ek_cpu_has_* first. No stable API: only this package's modules call these.
 //
 // Packed panels (shared by every backend):
 //   float: P[k][32], 32 consecutive columns of B per k, zero padded past n.
@@ -24,6 +25,42 @@ int ek_cpu_has_avx512(void);
 /// The BPE encoder calls it for the hash slot of the NEXT piece, so that slot's cache miss overlaps
 /// the current piece's work.
 static inline void ek_prefetch(const void *address) { __builtin_prefetch(address, 0, 3); }
+
+/// Byte classes of 64 bytes of text, one bit per byte (bit i is byte i): the o200k splitter's input.
+/// `printable` is 0x21...0x7E; the others are the ASCII sets their names say.
+typedef struct {
+  uint64_t upper, lower, digit, space, newline, apos, slash, printable;
+} ek_byte_masks;
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#define EK_HAS_CLASSIFY64 1
+/// The byte masks of p[0..<64] (SSE2, part of every x86-64 CPU): four 16-byte loads, compares,
+/// and `pmovmskb` for each class. Swift has a portable fallback (`ByteClassMasks.portable`).
+static inline ek_byte_masks ek_classify64(const uint8_t *p) {
+  ek_byte_masks r = {0, 0, 0, 0, 0, 0, 0, 0};
+  const __m128i flip = _mm_set1_epi8((char)0x80); /* signed compares on unsigned bytes */
+  for (int q = 0; q < 4; q++) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(p + 16 * q));
+    __m128i x = _mm_xor_si128(v, flip);
+#define EK_RANGE(lo, hi) _mm_and_si128( \
+    _mm_cmpgt_epi8(x, _mm_set1_epi8((char)((lo) - 1 + 0x80))), \
+    _mm_cmplt_epi8(x, _mm_set1_epi8((char)((hi) + 1 + 0x80))))
+#define EK_BITS(m) ((uint64_t)(uint16_t)_mm_movemask_epi8(m) << (16 * q))
+    r.upper |= EK_BITS(EK_RANGE(0x41, 0x5A));
+    r.lower |= EK_BITS(EK_RANGE(0x61, 0x7A));
+    r.digit |= EK_BITS(EK_RANGE(0x30, 0x39));
+    r.printable |= EK_BITS(EK_RANGE(0x21, 0x7E));
+    r.space |= EK_BITS(_mm_cmpeq_epi8(v, _mm_set1_epi8(0x20)));
+    r.newline |= EK_BITS(_mm_cmpeq_epi8(v, _mm_set1_epi8(0x0A)));
+    r.apos |= EK_BITS(_mm_cmpeq_epi8(v, _mm_set1_epi8(0x27)));
+    r.slash |= EK_BITS(_mm_cmpeq_epi8(v, _mm_set1_epi8(0x2F)));
+#undef EK_BITS
+#undef EK_RANGE
+  }
+  return r;
+}
+#endif
 
 /// Rows per tile of each float kernel (a call takes 1...MR rows).
 #define EK_SGEMM_AVX2_MR 6

@@ -158,24 +158,27 @@ extension BytePairEncoder {
     let readable = readableEnd ?? bytes.count
     switch preTokenizer {
     case .gpt2:
-      return appendPieces(GPT2Splitter.self, base, bytes.count, readable, workspace, &out)
+      return appendPieces(
+        SplitterCursor<GPT2Splitter>.self, base, bytes.count, readable, workspace, &out)
     case .cl100k:
-      return appendPieces(CL100kSplitter.self, base, bytes.count, readable, workspace, &out)
+      return appendPieces(
+        SplitterCursor<CL100kSplitter>.self, base, bytes.count, readable, workspace, &out)
     case .o200k:
-      return appendPieces(O200kSplitter.self, base, bytes.count, readable, workspace, &out)
+      return appendPieces(O200kCursor.self, base, bytes.count, readable, workspace, &out)
     }
   }
 
-  /// The hot loop: cut pieces with `Splitter`, look each up whole, merge the rest.
+  /// The hot loop: cut pieces with a `Cursor`, look each up whole, merge the rest.
   ///
-  /// Works in blocks of `Workspace.pieceBlock` pieces, in three passes: cut the pieces,
-  /// prefetching each one's rank slot; look up their ranks, prefetching the piece-cache slot of
+  /// Works in blocks of `Workspace.pieceBlock` pieces, in three passes: cut the pieces (the
+  /// cursor writes their ends), then pack each and prefetch its rank slot; look up their ranks,
+  /// prefetching the piece-cache slot of
   /// each piece that is not one token; then append the tokens in order. The rank tables (MBs)
   /// and the piece cache miss the CPU caches for most pieces, and the passes keep many of those
   /// misses in flight at once instead of waiting for them one by one.
   @inline(__always)
-  private func appendPieces<Splitter: PieceSplitter, Sink: TokenSink>(
-    _: Splitter.Type, _ base: UnsafePointer<UInt8>, _ count: Int, _ readable: Int,
+  private func appendPieces<Cursor: PieceCursor, Sink: TokenSink>(
+    _: Cursor.Type, _ base: UnsafePointer<UInt8>, _ count: Int, _ readable: Int,
     _ workspace: Workspace, _ out: inout Sink
   ) -> Int {
     let classes = UnsafePointer(ScalarClassTable.shared.classes)
@@ -185,21 +188,20 @@ extension BytePairEncoder {
     let ranks = workspace.pieceRanks
     let words = workspace.pieceWords
     let slots = workspace.pieceSlots
+    var cursor = Cursor(base, count: count, classes: classes)
     var lastPieceTokens = 0
     var blockStart = 0
     while blockStart < count {
-      var cut = 0
+      let cut = cursor.fill(ends, capacity: Workspace.pieceBlock, from: blockStart)
       var end = blockStart
-      while cut < Workspace.pieceBlock && end < count {
-        let next = Splitter.pieceEnd(base, end, count, classes)
+      for k in 0..<cut {
+        let next = ends[k]
         let length = next - end
         if length >= 2 && length <= 16 {
           let (a, b) = RankLookup.pack(base + end, length, readable: readable - end)
-          words[cut] = (a, b)
-          slots[cut] = table.prefetchSlot(packed: a, b, length)
+          words[k] = (a, b)
+          slots[k] = table.prefetchSlot(packed: a, b, length)
         }
-        ends[cut] = next
-        cut += 1
         end = next
       }
       out.reserve(end - blockStart)

@@ -77,8 +77,10 @@ public final class BytePairEncoder: Sendable {
 
 /// Per-thread scratch memory for encoding, pooled so repeated calls reuse it.
 final class Workspace {
-  /// Pieces cut (and prefetched) ahead of their lookup in the encoder's hot loop.
-  static let pieceBlock = 16
+  /// Pieces cut (and prefetched) ahead of their lookup in the encoder's hot loop. With the o200k
+  /// rules cutting faster, 64 encoded o200k_base 5-11% faster than 16 (in-process A/B, 20 MB),
+  /// gpt2 and cl100k_base 0-5%; 128 gave no more.
+  static let pieceBlock = 64
   let scratch = MergeScratch()
   let cache = PieceCache()
   /// The ends of the pieces of the current block (`pieceBlock` of them).

@@ -1,7 +1,8 @@
 // The pre-tokenization patterns of the tiktoken encodings, as byte-level state machines.
 
 /// How text is cut into pieces before byte-pair merging: one of the regular expressions
-/// of the tiktoken encodings, implemented as a hand-written state machine over UTF-8 bytes.
+/// of the tiktoken encodings, implemented as a hand-written state machine over UTF-8 bytes
+/// (for o200k, bit-parallel rules on 64-byte windows of plain ASCII first: `O200kCursor`).
 ///
 /// ```swift
 /// PreTokenizer.cl100k.split("Hello world!!")  // ["Hello", " world", "!!"]
@@ -30,15 +31,28 @@ public enum PreTokenizer: String, CaseIterable, Sendable {
   ///
   /// - Complexity: O(n) in the byte count.
   public func split(bytes: [UInt8]) -> [Range<Int>] {
+    switch self {
+    case .gpt2: return Self.ranges(bytes, SplitterCursor<GPT2Splitter>.self)
+    case .cl100k: return Self.ranges(bytes, SplitterCursor<CL100kSplitter>.self)
+    case .o200k: return Self.ranges(bytes, O200kCursor.self)
+    }
+  }
+
+  /// The pieces `Cursor` cuts (the cursor the encoder uses for this pattern).
+  static func ranges<Cursor: PieceCursor>(_ bytes: [UInt8], _: Cursor.Type) -> [Range<Int>] {
     var ranges: [Range<Int>] = []
     bytes.withUnsafeBufferPointer { buffer in
       guard let base = buffer.baseAddress else { return }
-      let table = UnsafePointer(ScalarClassTable.shared.classes)
+      var cursor = Cursor(base, count: buffer.count, classes: UnsafePointer(ScalarClassTable.shared.classes))
+      let ends = UnsafeMutablePointer<Int>.allocate(capacity: 256)
+      defer { ends.deallocate() }
       var start = 0
       while start < buffer.count {
-        let end = pieceEnd(base, start, buffer.count, table)
-        ranges.append(start..<end)
-        start = end
+        let cut = cursor.fill(ends, capacity: 256, from: start)
+        for k in 0..<cut {
+          ranges.append(start..<ends[k])
+          start = ends[k]
+        }
       }
     }
     return ranges
