@@ -27,7 +27,7 @@ int ek_cpu_has_avx512(void);
 static inline void ek_prefetch(const void *address) { __builtin_prefetch(address, 0, 3); }
 
 /// Byte classes of 64 bytes of text, one bit per byte (bit i is byte i): the o200k splitter's input.
-/// `printable` is 0x21...0x7E; the others are the ASCII sets their names say.
+/// `printable` is 0x21...0x7E, `newline` LF and CR; the others are the ASCII bytes their names say.
 typedef struct {
   uint64_t upper, lower, digit, space, newline, apos, slash, printable;
 } ek_byte_masks;
@@ -52,7 +52,8 @@ static inline ek_byte_masks ek_classify64(const uint8_t *p) {
     r.digit |= EK_BITS(EK_RANGE(0x30, 0x39));
     r.printable |= EK_BITS(EK_RANGE(0x21, 0x7E));
     r.space |= EK_BITS(_mm_cmpeq_epi8(v, _mm_set1_epi8(0x20)));
-    r.newline |= EK_BITS(_mm_cmpeq_epi8(v, _mm_set1_epi8(0x0A)));
+    r.newline |= EK_BITS(_mm_or_si128(
+        _mm_cmpeq_epi8(v, _mm_set1_epi8(0x0A)), _mm_cmpeq_epi8(v, _mm_set1_epi8(0x0D))));
     r.apos |= EK_BITS(_mm_cmpeq_epi8(v, _mm_set1_epi8(0x27)));
     r.slash |= EK_BITS(_mm_cmpeq_epi8(v, _mm_set1_epi8(0x2F)));
 #undef EK_BITS

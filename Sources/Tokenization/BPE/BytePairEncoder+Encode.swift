@@ -172,10 +172,10 @@ extension BytePairEncoder {
   ///
   /// Works in blocks of `Workspace.pieceBlock` pieces, in three passes: cut the pieces (the
   /// cursor writes their ends), then pack each and prefetch its rank slot; look up their ranks,
-  /// prefetching the piece-cache slot of
-  /// each piece that is not one token; then append the tokens in order. The rank tables (MBs)
-  /// and the piece cache miss the CPU caches for most pieces, and the passes keep many of those
-  /// misses in flight at once instead of waiting for them one by one.
+  /// prefetching the piece-cache slot of each piece that is not one token; then append the
+  /// tokens in order. The rank tables (MBs) and the piece cache miss the CPU caches for most
+  /// pieces, and the passes keep many of those misses in flight at once instead of waiting for
+  /// them one by one.
   @inline(__always)
   private func appendPieces<Cursor: PieceCursor, Sink: TokenSink>(
     _: Cursor.Type, _ base: UnsafePointer<UInt8>, _ count: Int, _ readable: Int,

@@ -2,9 +2,10 @@ import CEmbeddingKernels
 
 // o200k_base piece starts of plain ASCII text, 64 bytes at a time, from bit masks.
 //
-// The rules, and their check against the regular expression, are in Benchmarks/o200k_ascii_rules.py.
-// "Plain" bytes are printable ASCII, space and LF; a window holding any other byte (tab, CR, UTF-8)
-// goes to `O200kSplitter`. `O200kCursor` decides which windows may use these rules.
+// The rules, and their check against the regular expression: Benchmarks/o200k_ascii_rules.py.
+// "Plain" bytes are printable ASCII, space, LF and CR (the pattern treats CR exactly as LF, so
+// `newline` holds both); a window holding any other byte (tab, UTF-8, controls) goes to
+// `O200kSplitter`. `O200kCursor` decides which windows may use these rules.
 
 /// Byte classes of a 64-byte window: bit i of each mask is byte i.
 struct ByteClassMasks {
@@ -14,9 +15,9 @@ struct ByteClassMasks {
   var letter: UInt64 { upper | lower }
   /// Printable, neither letter nor digit.
   var punct: UInt64 { printable & ~(upper | lower | digit) }
-  /// Space or LF.
+  /// Space, LF or CR.
   var white: UInt64 { space | newline }
-  /// Every byte is printable ASCII, space or LF.
+  /// Every byte is printable ASCII, space, LF or CR.
   var isPlain: Bool { printable | space | newline == UInt64.max }
 
   /// The masks of `p[0..<64]`: SSE2 on x86-64, `portable` elsewhere.
@@ -55,7 +56,9 @@ struct ByteClassMasks {
       return atLeastLo & ~aboveHi & ~x & high
     }
     // Byte k's high bit to bit k of the result.
-    @inline(__always) func gather(_ h: UInt64) -> UInt64 { ((h >> 7) &* 0x0102_0408_1020_4080) >> 56 }
+    @inline(__always) func gather(_ h: UInt64) -> UInt64 {
+      ((h >> 7) &* 0x0102_0408_1020_4080) >> 56
+    }
     var r = ByteClassMasks()
     for w in 0..<8 {
       let x = UnsafeRawPointer(p + 8 * w).loadUnaligned(as: UInt64.self).littleEndian
@@ -65,7 +68,7 @@ struct ByteClassMasks {
       r.digit |= gather(range(x, 0x30, 0x39)) << s
       r.printable |= gather(range(x, 0x21, 0x7E)) << s
       r.space |= gather(range(x, 0x20, 0x20)) << s
-      r.newline |= gather(range(x, 0x0A, 0x0A)) << s
+      r.newline |= gather(range(x, 0x0A, 0x0A) | range(x, 0x0D, 0x0D)) << s
       r.apos |= gather(range(x, 0x27, 0x27)) << s
       r.slash |= gather(range(x, 0x2F, 0x2F)) << s
     }
@@ -128,19 +131,25 @@ enum O200kBitRules {
       let a = i + 1 < n ? base[i + 1] | 0x20 : 0
       let b = i + 2 < n ? base[i + 2] | 0x20 : 0
       let k =
-        (a == 0x73 || a == 0x74 || a == 0x6D || a == 0x64) ? 2  // s t m d
+        (a == 0x73 || a == 0x74 || a == 0x6D || a == 0x64)
+        ? 2  // s t m d
         : ((a == 0x72 && b == 0x65) || (a == 0x76 && b == 0x65) || (a == 0x6C && b == 0x6C)) ? 3 : 0
       guard k > 0 else { continue }
       for t in j..<(j + k) {
         if t < 64 { inside |= 1 << UInt64(t) } else { spillInside |= 1 << UInt64(t - 64) }
       }
-      if j + k < 64 { afterContraction |= 1 << UInt64(j + k) } else { spillAfter |= 1 << UInt64(j + k - 64) }
+      if j + k < 64 {
+        afterContraction |= 1 << UInt64(j + k)
+      } else {
+        spillAfter |= 1 << UInt64(j + k - 64)
+      }
     }
     // `[\r\n/]*` after a punctuation run: seeded by an LF right after punctuation (a `/` is
     // punctuation itself) or by the previous window, then filled forward through LF and `/`.
     let fill = m.newline | m.slash
     let punct = m.punct
-    var absorbed = (m.newline & p1(punct & ~inside, carry.punctRun)) | (fill & (carry.absorbed >> 63))
+    var absorbed =
+      (m.newline & p1(punct & ~inside, carry.punctRun)) | (fill & (carry.absorbed >> 63))
     var step = fill
     var shift: UInt64 = 1
     for _ in 0..<6 {

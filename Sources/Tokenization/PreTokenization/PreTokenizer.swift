@@ -43,7 +43,8 @@ public enum PreTokenizer: String, CaseIterable, Sendable {
     var ranges: [Range<Int>] = []
     bytes.withUnsafeBufferPointer { buffer in
       guard let base = buffer.baseAddress else { return }
-      var cursor = Cursor(base, count: buffer.count, classes: UnsafePointer(ScalarClassTable.shared.classes))
+      var cursor = Cursor(
+        base, count: buffer.count, classes: UnsafePointer(ScalarClassTable.shared.classes))
       let ends = UnsafeMutablePointer<Int>.allocate(capacity: 256)
       defer { ends.deallocate() }
       var start = 0
