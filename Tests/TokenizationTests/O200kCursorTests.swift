@@ -8,21 +8,6 @@ import Testing
 /// The o200k cursor (bit rules on plain ASCII windows, `O200kSplitter` elsewhere) against
 /// `O200kSplitter` alone, which tokenizer_parity.py checks against tiktoken.
 @Suite struct O200kCursorTests {
-  /// `O200kSplitter`'s pieces, one call per piece.
-  static func scalarEnds(_ bytes: [UInt8]) -> [Int] {
-    bytes.withUnsafeBufferPointer { buffer in
-      guard let base = buffer.baseAddress else { return [] }
-      let classes = UnsafePointer(ScalarClassTable.shared.classes)
-      var ends: [Int] = []
-      var start = 0
-      while start < buffer.count {
-        start = O200kSplitter.pieceEnd(base, start, buffer.count, classes)
-        ends.append(start)
-      }
-      return ends
-    }
-  }
-
   /// The cursor's pieces, and how many windows its rules cut.
   static func cursorEnds(_ bytes: [UInt8]) -> (ends: [Int], rulesWindows: Int) {
     bytes.withUnsafeBufferPointer { buffer in
@@ -47,18 +32,39 @@ import Testing
     }
   }
 
-  /// The first piece end where the two differ, with the text around it, or nil.
-  static func firstDifference(_ bytes: [UInt8]) -> String? {
-    let want = scalarEnds(bytes)
-    let got = cursorEnds(bytes).ends
-    guard want != got else { return nil }
+  /// The first piece end where the cursor and `O200kSplitter` differ, with the text around it
+  /// (nil if none), and how many windows the cursor's rules cut.
+  static func compare(_ bytes: [UInt8]) -> (difference: String?, rulesWindows: Int) {
+    let want = PreTokenizer.ranges(bytes, SplitterCursor<O200kSplitter>.self).map(\.upperBound)
+    let (got, windows) = cursorEnds(bytes)
+    guard want != got else { return (nil, windows) }
     let k =
       (0..<min(want.count, got.count)).first { want[$0] != got[$0] } ?? min(want.count, got.count)
     let at = k > 0 ? want[k - 1] : 0
     let context = String(
       decoding: bytes[max(0, at - 20)..<min(bytes.count, at + 40)], as: UTF8.self)
-    return "piece \(k) after byte \(at): want \(k < want.count ? want[k] : -1), got "
+    let difference =
+      "piece \(k) after byte \(at): want \(k < want.count ? want[k] : -1), got "
       + "\(k < got.count ? got[k] : -1) in \(context.debugDescription)"
+    return (difference, windows)
+  }
+
+  /// Checks 600 adversarial texts of up to 3,000 bytes: no difference, and the rules cut more
+  /// than `minimumWindows` windows in all.
+  static func checkAdversarialTexts(seed: UInt64, other: Bool, minimumWindows: Int) {
+    var rng = SeededGenerator(seed: seed)
+    var windows = 0
+    for _ in 0..<600 {
+      let text = adversarialText(
+        &rng, length: Int.random(in: 1...3_000, using: &rng), other: other)
+      let (difference, cut) = compare(text)
+      if let difference {
+        Issue.record("\(difference)")
+        return
+      }
+      windows += cut
+    }
+    #expect(windows > minimumWindows, "the rules cut only \(windows) windows")
   }
 
   /// Text made of the pieces that exercise each rule, in random order and lengths, with other
@@ -68,7 +74,8 @@ import Testing
       "word", "Word", "WORD", "camelCase", "HTTPServer", "aB", "Ab", "x", "I",
       "'s", "'S", "'t", "'ll", "'LL", "'re", "'Ve", "'d", "'m", "'x", "''", "'", "it's", "DON'T",
       "don't've", "a'", "(", ")", ".", ",", "!?", "...", "--", "\"", "/", "//", "/\n", "\n/",
-      " ", "  ", "\n", "\n\n", " \n", "\n ", " .", " (x", ".\n", "!\n\n", "/\n/\n", "a/b", "\r\n", "\r", ".\r\n", " \r\n ", "\r/",
+      " ", "  ", "\n", "\n\n", " \n", "\n ", " .", " (x", ".\n", "!\n\n", "/\n/\n", "a/b", "\r\n",
+      "\r", ".\r\n", " \r\n ", "\r/",
     ]
     let others = ["\t", "é", "中", "\u{2019}", "ſ", "\t ", " \t", "\u{0B}", "\u{85}"]
     var text: [UInt8] = []
@@ -127,7 +134,8 @@ import Testing
   static func reference(_ window: [UInt8]) -> [UInt64] {
     let tests: [(UInt8) -> Bool] = [
       { $0 >= 0x41 && $0 <= 0x5A }, { $0 >= 0x61 && $0 <= 0x7A }, { $0 >= 0x30 && $0 <= 0x39 },
-      { $0 == 0x20 }, { $0 == 0x0A || $0 == 0x0D }, { $0 == 0x27 }, { $0 == 0x2F }, { $0 >= 0x21 && $0 <= 0x7E },
+      { $0 == 0x20 }, { $0 == 0x0A || $0 == 0x0D }, { $0 == 0x27 }, { $0 == 0x2F },
+      { $0 >= 0x21 && $0 <= 0x7E },
     ]
     return tests.map { test in
       var mask: UInt64 = 0
@@ -137,41 +145,19 @@ import Testing
   }
 
   @Test func plainAdversarialTextSplitsAsTheScalarSplitter() {
-    var rng = SeededGenerator(seed: 1)
-    var windows = 0
-    for _ in 0..<600 {
-      let text = Self.adversarialText(
-        &rng, length: Int.random(in: 1...3_000, using: &rng), other: false)
-      if let difference = Self.firstDifference(text) {
-        Issue.record("\(difference)")
-        return
-      }
-      windows += Self.cursorEnds(text).rulesWindows
-    }
-    #expect(windows > 5_000, "the rules cut only \(windows) windows")
+    Self.checkAdversarialTexts(seed: 1, other: false, minimumWindows: 5_000)
   }
 
   @Test func mixedTextSplitsAsTheScalarSplitter() {
-    var rng = SeededGenerator(seed: 2)
-    var windows = 0
-    for _ in 0..<600 {
-      let text = Self.adversarialText(
-        &rng, length: Int.random(in: 1...3_000, using: &rng), other: true)
-      if let difference = Self.firstDifference(text) {
-        Issue.record("\(difference)")
-        return
-      }
-      windows += Self.cursorEnds(text).rulesWindows
-    }
-    #expect(windows > 1_000, "the rules cut only \(windows) windows")
+    Self.checkAdversarialTexts(seed: 2, other: true, minimumWindows: 1_000)
   }
 
   @Test func englishTextSplitsAsTheScalarSplitter() throws {
     let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
       .appendingPathComponent("../../Sources/embed/Resources/the-verdict.txt").standardized
     let text = Array(try Data(contentsOf: url))
-    #expect(Self.firstDifference(text) == nil)
-    let windows = Self.cursorEnds(text).rulesWindows
+    let (difference, windows) = Self.compare(text)
+    #expect(difference == nil)
     #expect(
       windows * 64 > text.count * 9 / 10, "the rules cut \(windows) windows of \(text.count) bytes")
   }
@@ -180,13 +166,13 @@ import Testing
     // Shorter than two windows (scalar only), at the limits, and each rule at a window edge.
     for length in [0, 1, 63, 64, 127, 128, 129, 191, 192, 256] {
       let text = Array(String(repeating: "ab 12'", count: 50).utf8.prefix(length))
-      #expect(Self.firstDifference(text) == nil, "length \(length)")
+      #expect(Self.compare(text).difference == nil, "length \(length)")
     }
     for pad in 0..<70 {
       for probe in ["don't", "  \n  x", "1234567", "x.\n/\nb", "a  .", "aB", "'ll", "   9"] {
         let text = Array(
           (String(repeating: "a", count: pad) + probe + String(repeating: " z", count: 90)).utf8)
-        #expect(Self.firstDifference(text) == nil, "\(probe.debugDescription) at \(pad)")
+        #expect(Self.compare(text).difference == nil, "\(probe.debugDescription) at \(pad)")
       }
     }
   }

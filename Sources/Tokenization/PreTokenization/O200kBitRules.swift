@@ -19,7 +19,9 @@ struct ByteClassMasks {
   var white: UInt64 { space | newline }
   /// Every byte is printable ASCII, space, LF or CR.
   var isPlain: Bool { printable | space | newline == UInt64.max }
+}
 
+extension ByteClassMasks {
   /// The masks of `p[0..<64]`: SSE2 on x86-64, `portable` elsewhere.
   @inline(__always)
   init(_ p: UnsafePointer<UInt8>) {
@@ -32,16 +34,6 @@ struct ByteClassMasks {
       self = ByteClassMasks.portable(p)
     #endif
   }
-
-  init(
-    upper: UInt64, lower: UInt64, digit: UInt64, space: UInt64, newline: UInt64, apos: UInt64,
-    slash: UInt64, printable: UInt64
-  ) {
-    (self.upper, self.lower, self.digit, self.space) = (upper, lower, digit, space)
-    (self.newline, self.apos, self.slash, self.printable) = (newline, apos, slash, printable)
-  }
-
-  init() {}
 
   /// The same masks in plain Swift, eight bytes per 64-bit word (SWAR).
   static func portable(_ p: UnsafePointer<UInt8>) -> ByteClassMasks {

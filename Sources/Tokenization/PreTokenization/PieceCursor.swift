@@ -66,7 +66,7 @@ struct O200kCursor: PieceCursor {
       if rulesMode {
         var starts = pending
         if starts == 0 {
-          nextWindow()
+          cutWindow(at: window + 64, next)
           continue
         }
         let w = window
@@ -87,11 +87,10 @@ struct O200kCursor: PieceCursor {
     return k
   }
 
-  /// Moves to the next window (its starts, perhaps none, become `pending`), or to scalar mode
-  /// at a window the rules cannot take.
-  private mutating func nextWindow() {
-    let w = window + 64
-    let m = next
+  /// Cuts window `w` (masks `m`) with the rules: its starts, perhaps none, become `pending`.
+  /// When the rules cannot take it, leaves rules mode with `resumeAfter` past what stops them.
+  @discardableResult
+  private mutating func cutWindow(at w: Int, _ m: ByteClassMasks) -> Bool {
     guard w + 128 <= count else { return leave(resumeAfter: count) }
     guard m.isPlain else { return leave(resumeAfter: w + Self.lastOther(m)) }
     let after = ByteClassMasks(bytes + w + 64)
@@ -101,21 +100,24 @@ struct O200kCursor: PieceCursor {
     rulesWindows += 1
     window = w
     next = after
+    rulesMode = true
+    return true
   }
 
-  private mutating func leave(resumeAfter offset: Int) {
+  private mutating func leave(resumeAfter offset: Int) -> Bool {
     rulesMode = false
     resumeAfter = offset
+    return false
   }
 
-  /// Starts rules mode at piece start `e` if the carry into `e` is known and the two windows from
-  /// `e` are plain; otherwise moves `resumeAfter` past what rules out a window here.
+  /// Starts rules mode at piece start `e` if the carry into `e` is known and the rules can take
+  /// the window at `e`.
   private mutating func resume(at e: Int) {
     guard e + 128 <= count else {
       resumeAfter = count
       return
     }
-    var state = O200kBitRules.Carry()
+    carry = O200kBitRules.Carry()
     if e > 0 {
       let before = bytes[e - 1]
       let isLetter = (before | 0x20) &- 0x61 < 26
@@ -123,34 +125,15 @@ struct O200kCursor: PieceCursor {
       guard (isLetter || isDigit) && bytes[e] != 0x27 else { return }
       let top: UInt64 = 1 << 63
       if isDigit {
-        state.prev.digit = top
-        state.digitRun = 3  // e starts a piece, so its place in a digit run is a multiple of 3
+        carry.prev.digit = top
+        carry.digitRun = 3  // e starts a piece, so its place in a digit run is a multiple of 3
       } else if before < 0x61 {
-        state.prev.upper = top
+        carry.prev.upper = top
       } else {
-        state.prev.lower = top
+        carry.prev.lower = top
       }
     }
-    let m = ByteClassMasks(bytes + e)
-    guard m.isPlain else {
-      resumeAfter = e + Self.lastOther(m)
-      return
-    }
-    let after = ByteClassMasks(bytes + e + 64)
-    guard after.isPlain else {
-      resumeAfter = e + 64 + Self.lastOther(after)
-      return
-    }
-    guard !O200kBitRules.crossesNext(m, after) else {
-      resumeAfter = e + 64
-      return
-    }
-    carry = state
-    pending = O200kBitRules.starts(bytes, count, e, m, after, &carry) & ~1
-    window = e
-    next = after
-    rulesMode = true
-    rulesWindows += 1
+    if cutWindow(at: e, ByteClassMasks(bytes + e)) { pending &= ~1 }  // bit 0 is e itself
   }
 
   /// The offset in its window of the last byte that is not plain (the window has one).
