@@ -77,19 +77,31 @@ public final class BytePairEncoder: Sendable {
 
 /// Per-thread scratch memory for encoding, pooled so repeated calls reuse it.
 final class Workspace {
-  /// Pieces cut (and prefetched) ahead of their lookup in the encoder's hot loop. With the o200k
-  /// rules cutting faster, 64 encoded o200k_base 5-11% faster than 16 (in-process A/B, 20 MB),
-  /// gpt2 and cl100k_base 0-5%; 128 gave no more.
+  /// Pieces cut (and prefetched) ahead of their lookup in the encoder's hot loop.
+  ///
+  /// At most 64: a block's multi-token pieces are the bits of a `UInt64`. With the o200k rules
+  /// cutting faster, 64 encoded o200k_base 5-11% faster than 16 (in-process A/B, 20 MB), gpt2
+  /// and cl100k_base 0-5%; 128 gave no more.
   static let pieceBlock = 64
+  /// A block whose ranks are looked up and whose tokens are not yet written: its first byte,
+  /// its piece count, a bit per piece that is not one token, and which half of the block
+  /// buffers holds it (0 or `pieceBlock`).
+  struct Block {
+    var start: Int
+    var cut: Int
+    var multiToken: UInt64
+    var half: Int
+  }
   let scratch = MergeScratch()
   let cache = PieceCache()
-  /// The ends of the pieces of the current block (`pieceBlock` of them).
-  let pieceEnds = UnsafeMutablePointer<Int>.allocate(capacity: Workspace.pieceBlock)
-  /// Their ranks (`RankTable.absent` for a piece that is not one token).
-  let pieceRanks = UnsafeMutablePointer<UInt32>.allocate(capacity: Workspace.pieceBlock)
-  /// The bytes of pieces of 2–16 bytes packed in two words, and their first rank slots.
+  /// Two blocks' worth (the encoder writes one block's tokens while the next is looked up):
+  /// the pieces' ends, their ranks (`RankTable.absent` for a piece that is not one token), and
+  /// the bytes of pieces of up to 16 bytes packed in two words.
+  let pieceEnds = UnsafeMutablePointer<Int>.allocate(capacity: 2 * Workspace.pieceBlock)
+  let pieceRanks = UnsafeMutablePointer<UInt32>.allocate(capacity: 2 * Workspace.pieceBlock)
   let pieceWords = UnsafeMutablePointer<(UInt64, UInt64)>.allocate(
-    capacity: Workspace.pieceBlock)
+    capacity: 2 * Workspace.pieceBlock)
+  /// The first rank slot of each piece of the block being looked up.
   let pieceSlots = UnsafeMutablePointer<Int>.allocate(capacity: Workspace.pieceBlock)
   /// IDs of a short text, before they are copied into an array of the exact size.
   private var output = UnsafeMutablePointer<Int>.allocate(capacity: 0)
@@ -103,6 +115,10 @@ final class Workspace {
       output = .allocate(capacity: outputCapacity)
     }
     return output
+  }
+
+  init() {
+    precondition(Self.pieceBlock <= UInt64.bitWidth, "a block's pieces are the bits of a UInt64")
   }
 
   deinit {

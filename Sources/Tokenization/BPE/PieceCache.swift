@@ -5,12 +5,14 @@ import CEmbeddingKernels
 /// not a single token ("naïve", " tokenizer") is merged once, then copied.
 ///
 /// Open addressing. The table starts at 2^16 slots and doubles whenever it is half full, up
-/// to 2^18 slots (131,072 pieces: 6 MB of 24-byte slots plus the tokens of pieces of three or
+/// to 2^18 slots (131,072 pieces: 8 MB of 32-byte slots plus the tokens of pieces of five or
 /// more); at that size a half-full table is cleared instead, which keeps the cache bounded
-/// whatever the input. A slot holds the piece bytes packed into two words and, in a third, its
-/// length and either its one or two token IDs (below 2^24, as in every shipped encoding) or
-/// where its tokens start in a side array: a hit on a piece of one or two tokens reads one slot
-/// and nothing else. Owned by one `Workspace`, so never shared between threads.
+/// whatever the input. A slot holds the piece bytes packed into two words (as
+/// `RankLookup.pack` packs them), and in the other two its length and either its two to four
+/// token IDs (below 2^24, as in every shipped encoding) or where its tokens start in a side
+/// array. So a hit on a piece of up to four tokens (99% of them in English text) reads one
+/// 32-byte slot, which never straddles two cache lines: the encoder's prefetch brings all of it.
+/// Owned by one `Workspace`, so never shared between threads.
 final class PieceCache {
   static let initialSlotCount = 1 << 16
   static let maximumSlotCount = 1 << 18
@@ -18,11 +20,15 @@ final class PieceCache {
 
   /// Piece bytes `0..<8` and `8..<16` (zero-padded), and `meta`: 0 for an empty slot, else
   /// `length << 56 | inline << 55 | tokenCount << 48 | payload`, where the 48-bit payload is
-  /// `id0 | id1 << 24` when `inline` is set, else the tokens' start in `tokens`.
+  /// `id0 | id1 << 24` when `inline` is set (and `more` is `id2 | id3 << 32`), else the tokens'
+  /// start in `tokens`.
   struct Slot {
     var first: UInt64
     var second: UInt64
     var meta: UInt64
+    var more: UInt64
+
+    static let empty = Slot(first: 0, second: 0, meta: 0, more: 0)
   }
 
   private(set) var slotCount = PieceCache.initialSlotCount
@@ -37,32 +43,11 @@ final class PieceCache {
 
   private static func allocate(_ count: Int) -> UnsafeMutablePointer<Slot> {
     let slots = TableMemory.allocate(Slot.self, count: count)
-    slots.initialize(repeating: Slot(first: 0, second: 0, meta: 0), count: count)
+    slots.initialize(repeating: .empty, count: count)
     return slots
   }
 
   deinit { TableMemory.deallocate(slots) }
-
-  @inline(__always)
-  private static func pack(_ bytes: UnsafePointer<UInt8>, _ length: Int, readable: Int)
-    -> (UInt64, UInt64)
-  {
-    if readable >= 16 {
-      let raw = UnsafeRawPointer(bytes)
-      let a = raw.loadUnaligned(as: UInt64.self)
-      let b = raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
-      if length >= 8 {
-        let bits = UInt64(8 * (length - 8))
-        return (a, length == 16 ? b : b & ((1 &<< bits) &- 1))
-      }
-      return (a & ((1 &<< UInt64(8 * length)) &- 1), 0)
-    }
-    var a: UInt64 = 0
-    var b: UInt64 = 0
-    for i in 0..<min(length, 8) { a |= UInt64(bytes[i]) << UInt64(8 * i) }
-    if length > 8 { for i in 8..<length { b |= UInt64(bytes[i]) << UInt64(8 * (i - 8)) } }
-    return (a, b)
-  }
 
   @inline(__always)
   private static func hash(_ a: UInt64, _ b: UInt64, _ length: Int) -> Int {
@@ -72,10 +57,10 @@ final class PieceCache {
     return Int(truncatingIfNeeded: ((h ^ (h >> 29)) &* 0xBF58_476D_1CE4_E5B9) >> 40)
   }
 
-  /// Starts loading the slot `appendCached` will probe first (a cache hint only).
+  /// Starts loading the slot `appendCached` will probe first for a piece packed as `(a, b)` by
+  /// `RankLookup.pack` (a cache hint only).
   @inline(__always)
-  func prefetch(_ bytes: UnsafePointer<UInt8>, _ length: Int, readable: Int) {
-    let (a, b) = Self.pack(bytes, length, readable: readable)
+  func prefetch(packed a: UInt64, _ b: UInt64, _ length: Int) {
     ek_prefetch(slots + (Self.hash(a, b, length) & (slotCount - 1)))
   }
 
@@ -84,7 +69,15 @@ final class PieceCache {
   func appendCached<Sink: TokenSink>(
     _ bytes: UnsafePointer<UInt8>, _ length: Int, readable: Int, into out: inout Sink
   ) -> Bool {
-    let (a, b) = Self.pack(bytes, length, readable: readable)
+    let (a, b) = RankLookup.pack(bytes, length, readable: readable)
+    return appendCached(packed: a, b, length, into: &out)
+  }
+
+  /// `appendCached` for a piece packed as `(a, b)` by `RankLookup.pack`.
+  @inline(__always)
+  func appendCached<Sink: TokenSink>(
+    packed a: UInt64, _ b: UInt64, _ length: Int, into out: inout Sink
+  ) -> Bool {
     let mask = slotCount - 1
     var s = Self.hash(a, b, length) & mask
     while true {
@@ -95,7 +88,11 @@ final class PieceCache {
         let payload = slot.meta & Self.payloadMask
         if slot.meta & Self.inlineFlag != 0 {
           out.append(Int(payload & 0xFF_FFFF))
-          if count == 2 { out.append(Int(payload >> 24)) }
+          out.append(Int(payload >> 24))
+          if count >= 3 {
+            out.append(Int(slot.more & 0xFFFF_FFFF))
+            if count == 4 { out.append(Int(slot.more >> 32)) }
+          }
         } else {
           let start = Int(payload)
           tokens.withUnsafeBufferPointer {
@@ -120,21 +117,23 @@ final class PieceCache {
       if slotCount < Self.maximumSlotCount {
         grow()
       } else {
-        slots.update(repeating: Slot(first: 0, second: 0, meta: 0), count: slotCount)
+        slots.update(repeating: .empty, count: slotCount)
         tokens.removeAll(keepingCapacity: true)
         used = 0
       }
     }
-    let (a, b) = Self.pack(bytes, length, readable: readable)
+    let (a, b) = RankLookup.pack(bytes, length, readable: readable)
     var meta = UInt64(length) << 56 | UInt64(ids.count) << 48
-    if ids.count <= 2 && ids.allSatisfy({ $0 >= 0 && $0 < 1 << 24 }) {
-      meta |= Self.inlineFlag | UInt64(ids[ids.startIndex])
-      if ids.count == 2 { meta |= UInt64(ids[ids.startIndex + 1]) << 24 }
+    var more: UInt64 = 0
+    if ids.count >= 2 && ids.count <= 4 && ids.allSatisfy({ $0 >= 0 && $0 < 1 << 24 }) {
+      let id = ids.map { UInt64($0) } + [0, 0]
+      meta |= Self.inlineFlag | id[0] | id[1] << 24
+      more = id[2] | id[3] << 32
     } else {
       meta |= UInt64(tokens.count)
       tokens.append(contentsOf: ids)
     }
-    place(Slot(first: a, second: b, meta: meta))
+    place(Slot(first: a, second: b, meta: meta, more: more))
     used += 1
   }
 

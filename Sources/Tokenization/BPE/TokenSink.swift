@@ -8,6 +8,8 @@ protocol TokenSink {
   mutating func reserve(_ extra: Int)
   mutating func append(_ id: Int)
   mutating func append(contentsOf ids: UnsafeBufferPointer<Int>)
+  /// Appends `count` ranks as IDs (the encoder's runs of one-token pieces).
+  mutating func append(ranks: UnsafePointer<UInt32>, count: Int)
   /// The IDs from position `start` to the end.
   func withIDs<R>(from start: Int, _ body: (UnsafeBufferPointer<Int>) -> R) -> R
 }
@@ -17,6 +19,10 @@ extension Array: TokenSink where Element == Int {
   /// reallocate every time).
   @inline(__always)
   mutating func reserve(_ extra: Int) {}
+
+  mutating func append(ranks: UnsafePointer<UInt32>, count: Int) {
+    for i in 0..<count { append(Int(ranks[i])) }
+  }
 
   func withIDs<R>(from start: Int, _ body: (UnsafeBufferPointer<Int>) -> R) -> R {
     withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[start...])) }
@@ -82,6 +88,13 @@ struct TokenWriter: TokenSink {
     let target = base + count
     for i in 0..<ids.count { target[i] = ids[i] }
     count += ids.count
+  }
+
+  @inline(__always)
+  mutating func append(ranks: UnsafePointer<UInt32>, count: Int) {
+    let target = base + self.count
+    for i in 0..<count { target[i] = Int(ranks[i]) }
+    self.count &+= count
   }
 
   func withIDs<R>(from start: Int, _ body: (UnsafeBufferPointer<Int>) -> R) -> R {
