@@ -108,6 +108,7 @@ def main():
     # Alternate the tools for --rounds rounds and keep each one's best, so a burst of load
     # from other processes does not favour whoever ran at a quiet moment.
     single = batch = ours = None
+    pair_ratios = {}  # encoding -> one-thread / many-thread time of each back-to-back batch pair
     single_env = {k: v for k, v in os.environ.items() if k != "FASTOKENS_BPE_THREADS"}
     single_env["RAYON_NUM_THREADS"] = "1"
     if args.fastokens_threads > 0:
@@ -125,6 +126,8 @@ def main():
         b = json.loads(subprocess.run(
             [sys.executable, __file__, "--mode", "batch", *common], check=True, capture_output=True,
             text=True, env=batch_env).stdout)
+        for x in o:
+            pair_ratios.setdefault(x["encoding"], []).extend(x.get("batch_pair_ratios", []))
         single = s if single is None else [best(x, y) for x, y in zip(single, s)]
         batch = b if batch is None else [best(x, y) for x, y in zip(batch, b)]
         ours = o if ours is None else [best(x, y) for x, y in zip(ours, o)]
@@ -162,14 +165,20 @@ def main():
             print(f"| {o['encoding']} | {o['mb_per_s']:.1f} | {o['split_mb_per_s']:.1f} | "
                   f"{o['split_mb_per_s'] / o['mb_per_s']:.2f}x | "
                   f"{'yes' if o['split_tokens'] == o['tokens'] else 'NO'} |")
-    print(f"Batch of ~{batch[0]['lines']:,} lines, wall MB/s; EmbeddingKit also on 1 thread (its speed-up):")
-    print(f"| encoding | EmbeddingKit 1 thr | EmbeddingKit {args.threads} thr | speed-up | "
-          f"tiktoken {args.threads} thr | fastokens {args.threads} thr | same tokens |")
-    print("| --- | --- | --- | --- | --- | --- | --- |")
+    print(f"Batch of ~{batch[0]['lines']:,} lines, wall MB/s; EmbeddingKit also on 1 thread (its speed-up: "
+          "the ratio of the best times, and the median over back-to-back pairs of runs, which a VM "
+          "whose speed drifts cannot skew):")
+    print(f"| encoding | EmbeddingKit 1 thr | EmbeddingKit {args.threads} thr | speed-up (best) | "
+          f"speed-up (median of pairs) | tiktoken {args.threads} thr | fastokens {args.threads} thr "
+          "| same tokens |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     for b, o in zip(batch, ours):
         one = o.get("batch1_mb_per_s", float("nan"))  # absent from embed-bench before this column
+        ratios = sorted(pair_ratios.get(o["encoding"], []))
+        paired = (f"{ratios[len(ratios) // 2]:.2f}x ({ratios[0]:.2f}-{ratios[-1]:.2f}, "
+                  f"{len(ratios)} pairs)") if ratios else "n/a"
         print(f"| {b['encoding']} | {one:.1f} | {o['batch_mb_per_s']:.1f} | "
-              f"{o['batch_mb_per_s'] / one:.2f}x | "
+              f"{o['batch_mb_per_s'] / one:.2f}x | {paired} | "
               f"{b['tiktoken_batch_mb_per_s']:.1f} | {b['fastokens_batch_mb_per_s']:.1f} | "
               f"{'yes' if o['batch_tokens'] == b['batch_tokens'] else 'NO'} |")
 

@@ -7,7 +7,7 @@
 
 /// Allocates and frees the big read-mostly tables of the encoder (rank tables, piece caches).
 ///
-/// The o200k rank tables take about 7 MB and are probed at random, once per piece: on 4 KB
+/// The o200k rank tables take about 8.7 MB and are probed at random, once per piece: on 4 KB
 /// pages most probes also miss the TLB. On Linux a table of 1 MB or more is aligned to 2 MB and
 /// advised `MADV_HUGEPAGE`, so transparent huge pages (in the common `madvise` mode) map it with
 /// a few TLB entries. Elsewhere, or if the advice is refused, it is ordinary memory.

@@ -76,15 +76,21 @@ struct TokenizerSpeed: ParsableCommand {
       var bestBatch = Double.infinity
       var bestBatch1 = Double.infinity
       var batchTokens = 0
+      // Each repeat's one-thread time over its many-thread time: on a VM whose speed drifts,
+      // the best of each can come from different moments, and a pair run back to back cannot.
+      var pairRatios: [Double] = []
       for _ in 0..<repeats {
+        var pair = (many: 0.0, one: 0.0)
         for workers in [threads, 1] {
           let start = MonotonicClock.now()
           let batch = try encoder.encodeBatch(lines, disallowedSpecial: .none, threads: workers)
           let seconds = MonotonicClock.now() - start
           if workers == threads { bestBatch = min(bestBatch, seconds) }
           if workers == 1 { bestBatch1 = min(bestBatch1, seconds) }
+          if workers == 1 { pair.one = seconds } else { pair.many = seconds }
           batchTokens = batch.reduce(0) { $0 + $1.count }
         }
+        pairRatios.append(pair.one / pair.many)
       }
       print(
         """
@@ -94,6 +100,7 @@ struct TokenizerSpeed: ParsableCommand {
         "batch_threads": \(threads), "batch_tokens": \(batchTokens), \
         "batch_mb_per_s": \(megabytesRead / bestBatch), \
         "batch1_mb_per_s": \(megabytesRead / bestBatch1), "lines": \(lines.count), \
+        "batch_pair_ratios": \(pairRatios), \
         "split_tokens": \(splitTokens), "split_mb_per_s": \(megabytesRead / bestSplit)}
         """)
     }
