@@ -20,7 +20,8 @@ import Testing
     var out: [Int] = []
     let hit = buffer.withUnsafeBufferPointer { p -> Bool in
       guard let base = p.baseAddress else { return false }
-      return cache.appendCached(base, bytes.count, readable: buffer.count, into: &out)
+      let (a, b) = RankLookup.pack(base, bytes.count, readable: buffer.count)
+      return cache.appendCached(packed: a, b, bytes.count, into: &out)
     }
     return hit ? out : nil
   }
@@ -29,9 +30,8 @@ import Testing
     let buffer = bytes + [UInt8](repeating: 0x55, count: padding)
     buffer.withUnsafeBufferPointer { p in
       guard let base = p.baseAddress else { return }
-      ids.withUnsafeBufferPointer {
-        cache.insert(base, bytes.count, readable: buffer.count, ids: $0)
-      }
+      let (a, b) = RankLookup.pack(base, bytes.count, readable: buffer.count)
+      ids.withUnsafeBufferPointer { cache.insert(packed: a, b, bytes.count, ids: $0) }
     }
   }
 

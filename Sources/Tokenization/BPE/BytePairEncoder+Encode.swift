@@ -201,7 +201,7 @@ extension BytePairEncoder {
       for k in 0..<cut {
         let next = ends[k]
         let length = next &- end
-        if length <= 16 {
+        if length <= RankLookup.packedLength {
           let (a, b) = RankLookup.pack(base + end, length, readable: readable &- end)
           words[k] = (a, b)
           slots[k] = table.prefetchSlot(packed: a, b, length)
@@ -214,7 +214,7 @@ extension BytePairEncoder {
       for k in 0..<cut {
         let length = ends[k] &- start
         let rank =
-          length <= 16
+          length <= RankLookup.packedLength
           ? table.rank(packed: words[k].0, words[k].1, length, from: slots[k])
           : table.rank(base + start, length, readable: readable &- start)
         ranks[k] = rank
@@ -225,8 +225,8 @@ extension BytePairEncoder {
       while pending != 0 {
         let k = pending.trailingZeroBitCount
         pending &= pending &- 1
-        let length = ends[k] &- (k == 0 ? blockStart : ends[k &- 1])
-        if length >= 2 && length <= PieceCache.maxPieceLength {
+        let length = ends[k] &- Workspace.pieceStart(k, ends, blockStart)
+        if PieceCache.holds(length) {
           cache.prefetch(packed: words[k].0, words[k].1, length)
         }
       }
@@ -263,7 +263,7 @@ extension BytePairEncoder {
       let k = pending.trailingZeroBitCount
       pending &= pending &- 1
       out.append(ranks: ranks + run, count: k &- run)
-      let start = k == 0 ? block.start : ends[k &- 1]
+      let start = Workspace.pieceStart(k, ends, block.start)
       lastPieceTokens = appendMultiToken(
         base + start, ends[k] &- start, readable: readable &- start, packed: words[k],
         workspace: workspace, into: &out)
@@ -285,7 +285,7 @@ extension BytePairEncoder {
   ) -> Int {
     let before = out.count
     let cache = workspace.cache
-    let cacheable = length >= 2 && length <= PieceCache.maxPieceLength
+    let cacheable = PieceCache.holds(length)
     if cacheable && cache.appendCached(packed: packed.0, packed.1, length, into: &out) {
       return out.count &- before
     }
@@ -293,7 +293,7 @@ extension BytePairEncoder {
       piece, length, readable: readable, table: table.lookup, scratch: workspace.scratch,
       into: &out)
     if cacheable {
-      out.withIDs(from: before) { cache.insert(piece, length, readable: readable, ids: $0) }
+      out.withIDs(from: before) { cache.insert(packed: packed.0, packed.1, length, ids: $0) }
     }
     return out.count &- before
   }

@@ -92,6 +92,12 @@ final class Workspace {
     var multiToken: UInt64
     var half: Int
   }
+
+  /// Where piece `k` of a block starting at `blockStart` starts, given the pieces' `ends`.
+  @inline(__always)
+  static func pieceStart(_ k: Int, _ ends: UnsafeMutablePointer<Int>, _ blockStart: Int) -> Int {
+    k == 0 ? blockStart : ends[k &- 1]
+  }
   let scratch = MergeScratch()
   let cache = PieceCache()
   /// Two blocks' worth (the encoder writes one block's tokens while the next is looked up):

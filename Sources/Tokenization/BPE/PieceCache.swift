@@ -16,7 +16,12 @@ import CEmbeddingKernels
 final class PieceCache {
   static let initialSlotCount = 1 << 16
   static let maximumSlotCount = 1 << 18
-  static let maxPieceLength = 16
+  /// Pieces are keyed as `RankLookup.pack` packs them, so they are 2–16 bytes long.
+  static let maxPieceLength = RankLookup.packedLength
+
+  /// Whether pieces of `length` bytes are kept (the encoder merges longer ones every time).
+  @inline(__always)
+  static func holds(_ length: Int) -> Bool { length >= 2 && length <= maxPieceLength }
 
   /// Piece bytes `0..<8` and `8..<16` (zero-padded), and `meta`: 0 for an empty slot, else
   /// `length << 56 | inline << 55 | tokenCount << 48 | payload`, where the 48-bit payload is
@@ -64,16 +69,8 @@ final class PieceCache {
     ek_prefetch(slots + (Self.hash(a, b, length) & (slotCount - 1)))
   }
 
-  /// Appends the cached tokens of the piece to `out` and returns true, or returns false.
-  @inline(__always)
-  func appendCached<Sink: TokenSink>(
-    _ bytes: UnsafePointer<UInt8>, _ length: Int, readable: Int, into out: inout Sink
-  ) -> Bool {
-    let (a, b) = RankLookup.pack(bytes, length, readable: readable)
-    return appendCached(packed: a, b, length, into: &out)
-  }
-
-  /// `appendCached` for a piece packed as `(a, b)` by `RankLookup.pack`.
+  /// Appends the cached tokens of the piece packed as `(a, b)` by `RankLookup.pack` to `out` and
+  /// returns true, or returns false.
   @inline(__always)
   func appendCached<Sink: TokenSink>(
     packed a: UInt64, _ b: UInt64, _ length: Int, into out: inout Sink
@@ -108,10 +105,9 @@ final class PieceCache {
   static let inlineFlag: UInt64 = 1 << 55
   static let payloadMask: UInt64 = (1 << 48) - 1
 
-  /// Remembers the tokens `ids` of the piece (pieces of 128 tokens or more are not kept).
-  func insert(
-    _ bytes: UnsafePointer<UInt8>, _ length: Int, readable: Int, ids: UnsafeBufferPointer<Int>
-  ) {
+  /// Remembers the tokens `ids` of the piece packed as `(a, b)` by `RankLookup.pack` (pieces of
+  /// 128 tokens or more are not kept).
+  func insert(packed a: UInt64, _ b: UInt64, _ length: Int, ids: UnsafeBufferPointer<Int>) {
     guard !ids.isEmpty && ids.count < 128 else { return }
     if used >= slotCount / 2 {
       if slotCount < Self.maximumSlotCount {
@@ -122,7 +118,6 @@ final class PieceCache {
         used = 0
       }
     }
-    let (a, b) = RankLookup.pack(bytes, length, readable: readable)
     var meta = UInt64(length) << 56 | UInt64(ids.count) << 48
     var more: UInt64 = 0
     if ids.count >= 2 && ids.count <= 4 && ids.allSatisfy({ $0 >= 0 && $0 < 1 << 24 }) {

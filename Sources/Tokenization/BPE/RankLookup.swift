@@ -36,11 +36,15 @@ struct LongSlot {
 /// mispredicted branch on about one piece in four. Open addressing with linear probing, load at
 /// most 2/3. Valid while its `RankTable` is alive.
 struct RankLookup {
+  /// The longest piece `pack` packs (two words): longer tokens live in the long table.
+  static let packedLength = 16
   /// The longest token of the compact table, and the largest rank it can hold (exclusive).
   static let compactLength = 13
   static let compactRankLimit: UInt32 = 1 << 19
-  /// Bits 0–44 of a compact slot's `second`: the key part (bytes and length).
-  static let compactKeyMask: UInt64 = (1 << 45) - 1
+  /// Where the rank starts in a compact slot's `second`; the bits below are the key (bytes and
+  /// length).
+  static let compactRankShift: UInt64 = 45
+  static let compactKeyMask: UInt64 = (1 << compactRankShift) - 1
 
   let byteRanks: UnsafeMutablePointer<UInt32>
   let compact: UnsafeMutablePointer<CompactSlot>
@@ -130,17 +134,25 @@ struct RankLookup {
     Self.slot(a ^ (b &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(truncatingIfNeeded: length), wideMask)
   }
 
+  @inline(__always)
+  private func compactSlot(_ a: UInt64, _ key: UInt64) -> Int {
+    Self.slot(a ^ (key &* 0xC2B2_AE3D_27D4_EB4F), compactMask)
+  }
+
+  /// The first slot `rank(packed:_:_:from:)` probes for a piece of 1–16 bytes packed by `pack`:
+  /// in the compact table up to `compactLength` bytes, in the wide table beyond.
+  @inline(__always)
+  private func firstSlot(packed a: UInt64, _ b: UInt64, _ length: Int) -> Int {
+    length <= Self.compactLength
+      ? compactSlot(a, Self.compactKey(b, length)) : wideSlot(a, b, length)
+  }
+
   /// Prefetches the first slot `rank(packed:_:_:from:)` probes for a piece of 1–16 bytes packed
   /// by `pack`, and returns it (so the lookup does not hash the piece again).
   @inline(__always)
   func prefetchSlot(packed a: UInt64, _ b: UInt64, _ length: Int) -> Int {
-    if length <= Self.compactLength {
-      let s = Self.slot(a ^ (Self.compactKey(b, length) &* 0xC2B2_AE3D_27D4_EB4F), compactMask)
-      ek_prefetch(compact + s)
-      return s
-    }
-    let s = wideSlot(a, b, length)
-    ek_prefetch(wide + s)
+    let s = firstSlot(packed: a, b, length)
+    if length <= Self.compactLength { ek_prefetch(compact + s) } else { ek_prefetch(wide + s) }
     return s
   }
 
@@ -154,7 +166,7 @@ struct RankLookup {
     while true {
       let slot = compact[s]
       if slot.first == a && slot.second & Self.compactKeyMask == key {
-        return UInt32(truncatingIfNeeded: slot.second >> 45)
+        return UInt32(truncatingIfNeeded: slot.second >> Self.compactRankShift)
       }
       if slot.second == 0 {
         return wideHoldsShort
@@ -201,7 +213,7 @@ struct RankLookup {
   /// hint only; the merge issues it for every pair before looking any up).
   @inline(__always)
   func prefetch(_ bytes: UnsafePointer<UInt8>, _ length: Int, readable: Int) {
-    guard length >= 1 && length <= 16 else { return }
+    guard length >= 1 && length <= Self.packedLength else { return }
     let (a, b) = Self.pack(bytes, length, readable: readable)
     _ = prefetchSlot(packed: a, b, length)
   }
@@ -214,13 +226,9 @@ struct RankLookup {
   @inline(__always)
   func rank(_ bytes: UnsafePointer<UInt8>, _ length: Int, readable: Int) -> UInt32 {
     if length == 1 { return byteRanks[Int(bytes[0])] }
-    if length <= 16 {
+    if length <= Self.packedLength {
       let (a, b) = Self.pack(bytes, length, readable: readable)
-      let first =
-        length <= Self.compactLength
-        ? Self.slot(a ^ (Self.compactKey(b, length) &* 0xC2B2_AE3D_27D4_EB4F), compactMask)
-        : wideSlot(a, b, length)
-      return rank(packed: a, b, length, from: first)
+      return rank(packed: a, b, length, from: firstSlot(packed: a, b, length))
     }
     return longRank(bytes, length)
   }
@@ -249,13 +257,13 @@ struct RankLookup {
       throw EmbeddingError.invalidArgument("token given twice (rank \(rank))")
     }
     if length == 1 { byteRanks[Int(bytes[0])] = rank }
-    if length <= 16 {
+    if length <= Self.packedLength {
       let (a, b) = Self.pack(bytes, length, readable: length)
       if Self.isCompact(length, rank) {
         let key = Self.compactKey(b, length)
-        var s = Self.slot(a ^ (key &* 0xC2B2_AE3D_27D4_EB4F), compactMask)
+        var s = compactSlot(a, key)
         while compact[s].second != 0 { s = (s + 1) & compactMask }
-        compact[s] = CompactSlot(first: a, second: key | UInt64(rank) << 45)
+        compact[s] = CompactSlot(first: a, second: key | UInt64(rank) << Self.compactRankShift)
       } else {
         var s = wideSlot(a, b, length)
         while wide[s].meta != 0 { s = (s + 1) & wideMask }

@@ -48,7 +48,7 @@ final class RankTable: @unchecked Sendable {
       limit = max(limit, rank + 1)
       totalBytes += bytes.count
       longest = max(longest, bytes.count)
-      if bytes.count > 16 {
+      if bytes.count > RankLookup.packedLength {
         counts.long += 1
       } else if RankLookup.isCompact(bytes.count, UInt32(rank)) {
         counts.compact += 1
